@@ -1,0 +1,72 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using Recorder.Storage;
+
+namespace Recorder.Tests.Infrastructure;
+
+/// <summary>
+/// The real local S3: a Ceph RADOS Gateway on 127.0.0.1. Uses the cluster the
+/// test script started (RECORDER_CEPH_DIR and the AWS variables it exported);
+/// otherwise starts one with localstack/ceph-start.sh and stops it afterwards.
+/// Real cloud credentials are never read: without RECORDER_CEPH_DIR the
+/// environment's AWS variables are ignored.
+/// </summary>
+public sealed class CephFixture : IAsyncLifetime
+{
+    private string? _startedDir;
+    private IAmazonS3? _client;
+
+    public S3ConnectionOptions Options { get; private set; } = null!;
+    public IAmazonS3 Client => _client ?? throw new InvalidOperationException("fixture not initialised");
+
+    public async Task InitializeAsync()
+    {
+        IReadOnlyDictionary<string, string> env;
+        if (Environment.GetEnvironmentVariable("RECORDER_CEPH_DIR") is { Length: > 0 } dir && Directory.Exists(dir))
+        {
+            env = ReadExports(await File.ReadAllTextAsync(Path.Combine(dir, "env")));
+        }
+        else
+        {
+            var result = await ProcessRunner.RunAsync(RepositoryPaths.LocalStack("ceph-start.sh"), [], TimeSpan.FromMinutes(3));
+            if (result.ExitCode != 0)
+                throw new InvalidOperationException(
+                    $"localstack/ceph-start.sh failed ({result.ExitCode}); run localstack/install.sh first. {result.StandardError}");
+            env = ReadExports(result.StandardOutput);
+            _startedDir = env["RECORDER_CEPH_DIR"];
+        }
+
+        Options = S3ConnectionOptions.FromEnvironment(name => env.GetValueOrDefault(name));
+        if (Options.ServiceUrl is null || !Options.ServiceUrl.StartsWith("http://127.0.0.1:", StringComparison.Ordinal))
+            throw new InvalidOperationException($"the local S3 endpoint must be on 127.0.0.1, got '{Options.ServiceUrl}'");
+        _client = Options.CreateClient();
+    }
+
+    /// <summary>Creates a bucket with a unique name (at least 3 characters, as Ceph requires).</summary>
+    public async Task<string> CreateBucketAsync(string purpose)
+    {
+        var name = $"{purpose}-{Guid.NewGuid():N}"[..Math.Min(purpose.Length + 13, 63)].ToLowerInvariant();
+        await Client.PutBucketAsync(new PutBucketRequest { BucketName = name });
+        return name;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_startedDir is not null)
+            await ProcessRunner.RunAsync(RepositoryPaths.LocalStack("ceph-stop.sh"), [_startedDir], TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>Parses the `export NAME=value` lines ceph-start.sh prints.</summary>
+    internal static IReadOnlyDictionary<string, string> ReadExports(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => l.StartsWith("export ", StringComparison.Ordinal) && l.Contains('='))
+            .Select(l => l["export ".Length..].Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1]);
+}
+
+[CollectionDefinition(Name)]
+public sealed class CephCollection : ICollectionFixture<CephFixture>
+{
+    public const string Name = "ceph";
+}

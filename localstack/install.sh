@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what Recorder's tests and demo need on a fresh Debian 12 machine,
+# each package only when it is missing. Idempotent; run as root.
+#
+#   localstack/install.sh            # everything the tests and the demo use
+#   localstack/install.sh ceph age   # only some components
+#
+# Components: base (curl, time, strace), ffmpeg, age, ceph (single-node RADOS
+# Gateway: the local S3), awscli (benchmarks' peer tool), hyperfine (benchmarks).
+set -euo pipefail
+
+declare -A PACKAGES=(
+  [base]="ca-certificates curl time strace uuid-runtime procps iproute2"
+  [ffmpeg]="ffmpeg"
+  [age]="age"
+  [ceph]="ceph-mon ceph-osd radosgw ceph-common"
+  [awscli]="awscli"
+  [hyperfine]="hyperfine"
+)
+DEFAULT_COMPONENTS=(base ffmpeg age ceph)
+
+components=("$@")
+[ ${#components[@]} -gt 0 ] || components=("${DEFAULT_COMPONENTS[@]}")
+
+missing=()
+for c in "${components[@]}"; do
+  [ -n "${PACKAGES[$c]+x}" ] || { echo "install.sh: error: unknown component '$c' (known: ${!PACKAGES[*]})" >&2; exit 2; }
+  for p in ${PACKAGES[$c]}; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$p")
+    fi
+  done
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install.sh: all present (${components[*]})" >&2
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install.sh: error: missing packages (${missing[*]}) and not root" >&2
+  echo "install.sh: hint: run as root, or: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "install.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# --no-install-recommends keeps Ceph to the daemons S3 needs (no manager, no dashboard).
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install.sh: done" >&2

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh Debian 12 machine: installs what is
+# missing, builds in Release, starts the local stack on 127.0.0.1, runs
+# `dotnet test`, stops the stack (also on failure or Ctrl-C), and prints alone
+# on its last line `N passed, N failed[, N skipped]` computed from the TRX
+# results. Exits non-zero when anything failed or when no test ran.
+#
+#   scripts/test.sh                                   # everything
+#   scripts/test.sh --filter "Category!=Integration"  # extra arguments go to dotnet test
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+say() { echo "test.sh: $*" >&2; }
+
+if ! command -v dotnet >/dev/null; then
+  say "error: the .NET SDK (dotnet 10) is not on PATH"
+  say "hint: install it from https://dot.net (this machine kind ships it preinstalled)"
+  exit 1
+fi
+
+"$ROOT/localstack/install.sh" base ffmpeg age ceph
+
+# No build servers or node reuse: nothing may keep running after the suite.
+export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+BUILD_FLAGS=(-c Release -nodeReuse:false -p:UseSharedCompilation=false)
+
+say "restoring and building (Release)"
+dotnet build Recorder.sln "${BUILD_FLAGS[@]}" -v q -clp:ErrorsOnly
+
+RESULTS="$ROOT/TestResults"
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+
+CEPH_DIR=""
+stop_stack() {
+  if [ -n "$CEPH_DIR" ]; then
+    "$ROOT/localstack/ceph-stop.sh" "$CEPH_DIR" || true
+    CEPH_DIR=""
+  fi
+}
+trap stop_stack EXIT
+trap 'stop_stack; exit 130' INT TERM
+
+say "starting the local S3 (Ceph RADOS Gateway)"
+CEPH_ENV=$("$ROOT/localstack/ceph-start.sh")
+eval "$CEPH_ENV"
+CEPH_DIR=$RECORDER_CEPH_DIR
+
+say "running tests"
+set +e
+dotnet test Recorder.sln --no-build -c Release \
+  --logger "trx;LogFilePrefix=results" --logger "console;verbosity=normal" \
+  --results-directory "$RESULTS" "$@"
+TEST_EXIT=$?
+set -e
+
+stop_stack
+
+# Sum the counters of every TRX file written by this run.
+passed=0; failed=0; skipped=0; files=0
+for trx in "$RESULTS"/*.trx; do
+  [ -f "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+
+status=0
+if [ "$files" -eq 0 ]; then
+  say "error: no test results were written (did the build or the test host fail?)"
+  status=1
+fi
+if [ "$TEST_EXIT" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # dotnet test failed without a failed test in the results: a crashed test host.
+  say "error: dotnet test exited with $TEST_EXIT without a failed test in its results (test host crash?)"
+  failed=1
+fi
+[ "$failed" -eq 0 ] || status=1
+if [ $((passed + failed)) -eq 0 ]; then
+  say "error: no test ran"
+  status=1
+fi
+
+line="$passed passed, $failed failed"
+[ "$skipped" -eq 0 ] || line="$line, $skipped skipped"
+echo "$line"
+exit $status
