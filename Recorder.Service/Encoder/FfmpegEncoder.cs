@@ -1,0 +1,132 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace Recorder.Service.Encoder;
+
+/// <summary>
+/// ffmpeg as a child process, driven through stdin (the Matroska feed) and
+/// stdout (fragmented MP4) only: no files, no named pipes, no sockets. stderr
+/// is kept as a bounded tail for error messages. A watchdog kills ffmpeg when
+/// input keeps arriving but no output appears for <see cref="FfmpegEncoderOptions.StallTimeout"/>.
+/// </summary>
+public sealed class FfmpegEncoder : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly BoundedLineTail _stderr;
+    private readonly CancellationTokenSource _watchdogStop = new();
+    private readonly Task _watchdog;
+    private long _lastInputTicks;
+    private long _lastOutputTicks;
+    private volatile bool _stalled;
+
+    private FfmpegEncoder(Process process, FfmpegEncoderOptions options, BoundedLineTail stderr)
+    {
+        _process = process;
+        _stderr = stderr;
+        Options = options;
+        _lastOutputTicks = _lastInputTicks = Environment.TickCount64;
+        Input = new ActivityStream(process.StandardInput.BaseStream, write: true, () => _lastInputTicks = Environment.TickCount64);
+        Output = new ActivityStream(process.StandardOutput.BaseStream, write: false, () => _lastOutputTicks = Environment.TickCount64);
+        _watchdog = WatchAsync(_watchdogStop.Token);
+    }
+
+    public FfmpegEncoderOptions Options { get; }
+    public int ProcessId => _process.Id;
+
+    /// <summary>ffmpeg's stdin: write the Matroska feed here; dispose it to end the recording.</summary>
+    public Stream Input { get; }
+
+    /// <summary>ffmpeg's stdout: fragmented MP4.</summary>
+    public Stream Output { get; }
+
+    public string StderrTail => _stderr.ToString();
+
+    public static FfmpegEncoder Start(FfmpegEncoderOptions options)
+    {
+        var info = new ProcessStartInfo(options.FfmpegPath)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in options.Arguments()) info.ArgumentList.Add(a);
+        info.Environment["AV_LOG_FORCE_NOCOLOR"] = "1";
+
+        var stderr = new BoundedLineTail(options.StderrTailLines);
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.ErrorDataReceived += (_, e) => stderr.Add(e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            process.Dispose();
+            throw new FfmpegException($"could not start '{options.FfmpegPath}': {ex.Message} (is ffmpeg installed? localstack/install.sh ffmpeg)", null, "");
+        }
+        process.BeginErrorReadLine();
+        return new FfmpegEncoder(process, options, stderr);
+    }
+
+    /// <summary>
+    /// Waits for ffmpeg to exit after its input was closed. Throws
+    /// <see cref="FfmpegException"/> with the exit code and stderr tail when it
+    /// failed or stalled.
+    /// </summary>
+    public async Task WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        await _watchdogStop.CancelAsync().ConfigureAwait(false);
+        if (_stalled)
+            throw new FfmpegException($"ffmpeg stalled: no output for {Options.StallTimeout.TotalSeconds:0} s while input kept arriving", _process.ExitCode, StderrTail);
+        if (_process.ExitCode != 0)
+            throw new FfmpegException($"ffmpeg exited with code {_process.ExitCode}", _process.ExitCode, StderrTail);
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await _watchdogStop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _watchdog.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The watchdog ends by cancellation.
+        }
+        _watchdogStop.Dispose();
+        _process.Dispose();
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var sinceOutput = Environment.TickCount64 - Volatile.Read(ref _lastOutputTicks);
+            var inputNewer = Volatile.Read(ref _lastInputTicks) > Volatile.Read(ref _lastOutputTicks);
+            if (inputNewer && sinceOutput > Options.StallTimeout.TotalMilliseconds && !_process.HasExited)
+            {
+                _stalled = true;
+                Kill();
+                return;
+            }
+        }
+    }
+}

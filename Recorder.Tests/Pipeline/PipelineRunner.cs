@@ -1,0 +1,46 @@
+using Recorder.Service.Encoder;
+using Recorder.Service.Media;
+using Recorder.Service.Meetings.Synthetic;
+using Recorder.Service.Pipeline;
+using Recorder.Tests.Infrastructure;
+
+namespace Recorder.Tests.Pipeline;
+
+/// <summary>Runs a synthetic recording into plaintext memory and saves segments as files for decoding.</summary>
+internal static class PipelineRunner
+{
+    public static readonly FfmpegEncoderOptions SmallFast = new() { Width = 640, Height = 360, Preset = "ultrafast" };
+
+    public static async Task<(RecordingManifest Manifest, PlaintextMemoryOutput Output, SyntheticMeetingSource Source)> RecordAsync(
+        string uri, FfmpegEncoderOptions? encoder = null, LayoutKind layout = LayoutKind.Gallery, bool? realTime = null,
+        TimeSpan? maxSegment = null, TimeSpan? maxDuration = null, PlaintextMemoryOutput? output = null)
+    {
+        var source = new SyntheticMeetingSource(SyntheticMeetingOptions.Parse(new Uri(uri)));
+        output ??= new PlaintextMemoryOutput();
+        var options = new RecordingOptions
+        {
+            RecordingId = "rec-test",
+            HostId = "host-test",
+            MeetingId = "meeting-test",
+            Encoder = encoder ?? SmallFast,
+            Layout = layout,
+            RealTime = realTime,
+            MaxSegmentDuration = maxSegment ?? TimeSpan.FromHours(1),
+            MaxDuration = maxDuration,
+        };
+        var pipeline = new RecordingPipeline(source, output, options);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var manifest = await pipeline.RunAsync(CancellationToken.None, timeout.Token);
+        return (manifest, output, source);
+    }
+
+    public static string Save(PlaintextMemoryOutput output, int segment)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"recorder-test-{Guid.NewGuid():N}.mp4");
+        File.WriteAllBytes(path, output.Segments[segment].ToArray());
+        // For a look by eye: RECORDER_TEST_KEEP=/some/folder keeps a copy of every decoded recording.
+        if (Environment.GetEnvironmentVariable("RECORDER_TEST_KEEP") is { Length: > 0 } keep)
+            File.Copy(path, Path.Combine(keep, Path.GetFileName(path)));
+        return path;
+    }
+}
