@@ -1,0 +1,32 @@
+using Recorder.Service.Meetings.Synthetic;
+
+namespace Recorder.Service.Meetings;
+
+/// <summary>Creates the meeting source a meeting URI names.</summary>
+public static class MeetingSourceFactory
+{
+    public static readonly IReadOnlyList<string> Schemes = ["synthetic"];
+
+    /// <summary>Throws <see cref="FormatException"/> with a message naming what is wrong with the URI.</summary>
+    public static MeetingSource Create(string meetingUri)
+    {
+        if (!Uri.TryCreate(meetingUri, UriKind.Absolute, out var uri))
+            throw new FormatException($"not a meeting URI: '{meetingUri}' (expected e.g. synthetic://?participants=4&seconds=20)");
+        return uri.Scheme switch
+        {
+            "synthetic" => new SyntheticMeetingSource(SyntheticMeetingOptions.Parse(uri)),
+            _ => throw new FormatException($"unknown meeting URI scheme '{uri.Scheme}' (known: {string.Join(", ", Schemes)})"),
+        };
+    }
+
+    /// <summary>A short id for the meeting, used in object keys (no secrets: query parameters are dropped).</summary>
+    public static string MeetingId(string meetingUri)
+    {
+        var uri = new Uri(meetingUri);
+        return uri.Scheme switch
+        {
+            "synthetic" => "synthetic",
+            _ => $"{uri.Scheme}-{uri.Host}",
+        };
+    }
+}
