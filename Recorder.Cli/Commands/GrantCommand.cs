@@ -32,8 +32,8 @@ public sealed class GrantCommand : ICliCommand
                 var options = new AgeEncryptOptions { KmsEncryptionContext = KeyArguments.CliKmsContext("grant") };
                 await using var input = await InputSource.OpenAsync(from, context, ct);
                 var rewrap = await AgeRewrapper.RewrapHeaderAsync(input, ids, newRecipients, keepExistingRecipients: true, options, ct);
-                if (S3Location.IsS3(from) && to is not null && S3Location.IsS3(to) &&
-                    await S3Rewrap.TryCopyAsync(context.Services.S3, S3Location.Parse(from), S3Location.Parse(to), rewrap, ct) is not null)
+                if (S3Uri.IsS3(from) && to is not null && S3Uri.IsS3(to) &&
+                    await S3Rewrap.TryCopyAsync(context.Services.S3, S3Uri.Parse(from), S3Uri.Parse(to), rewrap, ct) is not null)
                 {
                     return CliExitCodes.Success;
                 }

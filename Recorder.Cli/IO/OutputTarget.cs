@@ -37,9 +37,9 @@ public sealed class OutputTarget : IAsyncDisposable
             var stdout = context.Console.StandardOutput;
             return new OutputTarget(stdout, () => stdout.FlushAsync(), () => ValueTask.CompletedTask) { IsStandardOutput = true };
         }
-        if (S3Location.IsS3(destination))
+        if (S3Uri.IsS3(destination))
         {
-            var upload = new S3UploadStream(context.Services.S3, S3Location.Parse(destination));
+            var upload = new S3UploadStream(context.Services.S3, S3Uri.Parse(destination));
             return new OutputTarget(upload, () => upload.CompleteAsync(CancellationToken.None), upload.DisposeAsync);
         }
         return OpenFile(Path.GetFullPath(destination), privateFile);

@@ -11,19 +11,19 @@ namespace Recorder.Cli.S3;
 public sealed class S3ReadStream : System.IO.Stream
 {
     private readonly IAmazonS3 _s3;
-    private readonly S3Location _location;
+    private readonly S3Uri _location;
     private GetObjectResponse? _response;
     private long _responsePosition = -1;
     private long _position;
 
-    private S3ReadStream(IAmazonS3 s3, S3Location location, long length)
+    private S3ReadStream(IAmazonS3 s3, S3Uri location, long length)
     {
         _s3 = s3;
         _location = location;
         Length = length;
     }
 
-    public static async Task<S3ReadStream> OpenAsync(IAmazonS3 s3, S3Location location, CancellationToken ct)
+    public static async Task<S3ReadStream> OpenAsync(IAmazonS3 s3, S3Uri location, CancellationToken ct)
     {
         var head = await s3.GetObjectMetadataAsync(location.Bucket, location.Key, ct);
         return new S3ReadStream(s3, location, head.ContentLength);

@@ -23,7 +23,7 @@ public static class S3Rewrap
     /// Builds <paramref name="destination"/>; null when the object is too small for a
     /// multipart copy or the store does not implement UploadPartCopy (the caller then streams).
     /// </summary>
-    public static async Task<Outcome?> TryCopyAsync(IAmazonS3 s3, S3Location source, S3Location destination,
+    public static async Task<Outcome?> TryCopyAsync(IAmazonS3 s3, S3Uri source, S3Uri destination,
         AgeRewrapResult rewrap, CancellationToken ct)
     {
         var head = await s3.GetObjectMetadataAsync(source.Bucket, source.Key, ct);

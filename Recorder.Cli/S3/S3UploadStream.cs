@@ -10,7 +10,7 @@ namespace Recorder.Cli.S3;
 /// <see cref="CompleteAsync"/>; disposing without it aborts the upload.
 /// (To be replaced by Recorder.Storage's multipart sink once it exists.)
 /// </summary>
-public sealed class S3UploadStream(IAmazonS3 s3, S3Location location) : System.IO.Stream
+public sealed class S3UploadStream(IAmazonS3 s3, S3Uri location) : System.IO.Stream
 {
     public const int PartSizeBytes = 8 * 1024 * 1024;
 

@@ -21,4 +21,14 @@ internal static class AgeTestDataForCli
             foreach (var i in identities) i.Dispose();
         }
     }
+
+    /// <summary>Everything after the header (nonce and chunks) is byte-identical.</summary>
+    internal static async Task AssertSamePayloadAsync(byte[] original, byte[] rewrapped)
+    {
+        var a = await Recorder.Crypto.AgeInspector.InspectAsync(new MemoryStream(original));
+        var b = await Recorder.Crypto.AgeInspector.InspectAsync(new MemoryStream(rewrapped));
+        Assert.NotEqual(a.HeaderLengthBytes, b.HeaderLengthBytes);
+        Assert.Equal(Crypto.AgeTestData.Sha256(original[a.HeaderLengthBytes..]), Crypto.AgeTestData.Sha256(rewrapped[b.HeaderLengthBytes..]));
+    }
+
 }
