@@ -10,5 +10,5 @@ public sealed record AgeDecryptOptions
     public int MaxDegreeOfParallelism { get; init; }
 
     /// <summary>Chunks (64 KiB of plaintext each) read and authenticated together before any is released.</summary>
-    public int ChunksPerBatch { get; init; } = 16;
+    public int ChunksPerBatch { get; init; } = 32;
 }

@@ -23,7 +23,7 @@ public sealed record AgeEncryptOptions
     public int MaxDegreeOfParallelism { get; init; }
 
     /// <summary>Plaintext chunks (64 KiB each) gathered before a batch is sealed and written.</summary>
-    public int ChunksPerBatch { get; init; } = 16;
+    public int ChunksPerBatch { get; init; } = 32;
 
     internal bool ForceBouncyCastle { get; init; }
 }

@@ -78,6 +78,14 @@ public sealed class AgeEncryptingStream : System.IO.Stream
             while (!buffer.IsEmpty)
             {
                 if (_plainCount == _plain.Length) await EmitAsync(SealBatch(final: false), cancellationToken).ConfigureAwait(false);
+                // Large writes skip the copy: whole batches with data after them are sealed
+                // straight from the caller's buffer (before this call returns).
+                while (_plainCount == 0 && buffer.Length > _plain.Length)
+                {
+                    await EmitAsync(SealBatch(buffer[.._plain.Length]), cancellationToken).ConfigureAwait(false);
+                    PlaintextLength += _plain.Length;
+                    buffer = buffer[_plain.Length..];
+                }
                 buffer = buffer[(buffer.Length - Append(buffer.Span).Length)..];
             }
         }
@@ -152,11 +160,20 @@ public sealed class AgeEncryptingStream : System.IO.Stream
     /// <summary>Seals the gathered plaintext into the sealed buffer not being written; returns it.</summary>
     private ReadOnlyMemory<byte> SealBatch(bool final)
     {
+        var sealedBatch = Seal(_plain.AsMemory(0, _plainCount), final);
+        _plainCount = 0;
+        return sealedBatch;
+    }
+
+    /// <summary>Seals a whole non-final batch taken directly from a caller's buffer.</summary>
+    private ReadOnlyMemory<byte> SealBatch(ReadOnlyMemory<byte> batch) => Seal(batch, final: false);
+
+    private ReadOnlyMemory<byte> Seal(ReadOnlyMemory<byte> plaintext, bool final)
+    {
         var target = _sealed[_sealedIndex];
         _sealedIndex ^= 1;
-        var length = _cipher.SealChunks(_plain.AsMemory(0, _plainCount), _nextChunk, final, target);
-        _nextChunk += AgePayloadLayout.ChunkCount(_plainCount);
-        _plainCount = 0;
+        var length = _cipher.SealChunks(plaintext, _nextChunk, final, target);
+        _nextChunk += AgePayloadLayout.ChunkCount(plaintext.Length);
         return target.AsMemory(0, length);
     }
 

@@ -5,7 +5,7 @@ namespace Recorder.Cli.IO;
 /// <summary>Opens SOURCE: a local path (seekable), <c>-</c> (stdin) or <c>s3://bucket/key</c> (seekable, ranged GETs).</summary>
 public static class InputSource
 {
-    public const int CopyBufferBytes = 1024 * 1024;
+    public const int CopyBufferBytes = 4 * 1024 * 1024;
 
     public static async Task<System.IO.Stream> OpenAsync(string source, CliContext context, CancellationToken ct)
     {

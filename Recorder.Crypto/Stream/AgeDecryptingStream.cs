@@ -72,16 +72,36 @@ internal sealed class AgeDecryptingStream : System.IO.Stream
         if (buffer.IsEmpty) return 0;
         while (_plainOffset == _plainCount && !_finished)
         {
-            ThrowIfFailed();
-            while (_ciphertextCount < _ciphertext.Length && !_sourceEnded)
-            {
-                var n = await _source.ReadAsync(_ciphertext.AsMemory(_ciphertextCount), cancellationToken).ConfigureAwait(false);
-                if (n == 0) _sourceEnded = true;
-                _ciphertextCount += n;
-            }
-            DecryptBatch();
+            await FillAndDecryptAsync(cancellationToken).ConfigureAwait(false);
         }
         return Take(buffer.Span);
+    }
+
+    /// <summary>Hands each authenticated batch straight to the destination (no copy through a caller buffer).</summary>
+    public override async Task CopyToAsync(System.IO.Stream destination, int bufferSize, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_plainOffset < _plainCount)
+            {
+                await destination.WriteAsync(_plaintext.AsMemory(_plainOffset, _plainCount - _plainOffset), cancellationToken).ConfigureAwait(false);
+                _plainOffset = _plainCount;
+            }
+            if (_finished) return;
+            await FillAndDecryptAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask FillAndDecryptAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfFailed();
+        while (_ciphertextCount < _ciphertext.Length && !_sourceEnded)
+        {
+            var n = await _source.ReadAsync(_ciphertext.AsMemory(_ciphertextCount), cancellationToken).ConfigureAwait(false);
+            if (n == 0) _sourceEnded = true;
+            _ciphertextCount += n;
+        }
+        DecryptBatch();
     }
 
     private int Take(Span<byte> buffer)

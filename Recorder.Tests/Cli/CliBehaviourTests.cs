@@ -37,16 +37,16 @@ public sealed class CliBehaviourTests : IDisposable
     public async Task After_a_failure_stdout_holds_only_authenticated_plaintext_and_no_output_file_remains()
     {
         var (key, _) = _files.NewIdentity("key.txt");
-        var plaintext = AgeTestDataForCli.Random(40 * Chunk);
+        var plaintext = AgeTestDataForCli.Random(80 * Chunk);
         var ciphertext = await AgeTestDataForCli.EncryptForAsync(plaintext, key);
-        ciphertext[^(15 * (Chunk + 16))] ^= 1; // inside chunk 25 of 40
+        ciphertext[^(30 * (Chunk + 16))] ^= 1; // inside chunk 50 of 80
         var file = _files.Write("bad.age", ciphertext);
 
         var toStdout = await CliRunner.RunAsync(["decrypt", "-i", key, file]);
         Assert.Equal(1, toStdout.ExitCode);
-        Assert.Equal("recorder: error: failed to decrypt and authenticate payload chunk 25: the file may be corrupted or tampered with\n", toStdout.StandardError);
-        // Whole authenticated batches (16 chunks) before the damaged one, nothing after it.
-        Assert.Equal(16 * Chunk, toStdout.StandardOutput.Length);
+        Assert.Equal("recorder: error: failed to decrypt and authenticate payload chunk 50: the file may be corrupted or tampered with\n", toStdout.StandardError);
+        // Whole authenticated batches (32 chunks) before the damaged one's batch, nothing after.
+        Assert.Equal(new Recorder.Crypto.AgeDecryptOptions().ChunksPerBatch * Chunk, toStdout.StandardOutput.Length);
         Assert.Equal(Sha(plaintext[..toStdout.StandardOutput.Length]), Sha(toStdout.StandardOutput));
 
         var before = _files.Listing();
