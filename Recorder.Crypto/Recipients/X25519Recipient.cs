@@ -35,11 +35,8 @@ public sealed class X25519Recipient : IRecipient, IEquatable<X25519Recipient>
         return true;
     }
 
-    async ValueTask<AgeStanza> IRecipient.WrapAsync(SecretBuffer fileKey, AgeEncryptOptions options, CancellationToken cancellationToken)
-    {
-        await Task.CompletedTask;
-        return Wrap(fileKey.Span);
-    }
+    ValueTask<AgeStanza> IRecipient.WrapAsync(SecretBuffer fileKey, AgeEncryptOptions options, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Wrap(fileKey.Span));
 
     private AgeStanza Wrap(ReadOnlySpan<byte> fileKey)
     {

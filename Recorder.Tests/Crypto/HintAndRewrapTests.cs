@@ -75,4 +75,16 @@ public sealed class HintAndRewrapTests
         await Assert.ThrowsAsync<AgeNoIdentityMatchException>(() =>
             AgeRewrapper.RewrapHeaderAsync(new MemoryStream(original), [stranger], [stranger.Recipient]));
     }
+
+    [Fact]
+    public async Task Rewrapping_a_file_without_hints_adds_no_partial_hint_stanza()
+    {
+        using var host = X25519Identity.Generate();
+        using var archivist = X25519Identity.Generate();
+        var original = await AgeTestData.EncryptAsync(AgeTestData.Random(10), [host.Recipient], options: new AgeEncryptOptions { IncludeRecipientHints = false });
+        var result = await AgeRewrapper.RewrapHeaderAsync(new MemoryStream(original), [host], [archivist.Recipient]);
+        var info = await AgeInspector.InspectAsync(new MemoryStream([.. result.Header.Span, .. original.AsSpan(result.PayloadOffset)]));
+        Assert.Equal(["X25519", "X25519"], info.StanzaTypes);
+        Assert.Empty(info.RecipientFingerprints);
+    }
 }
