@@ -40,7 +40,7 @@ hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$WORK/decrypt.j
   -n "recorder decrypt" "$REC decrypt -i $WORK/key.txt $WORK/by-age.age > /dev/null" >&2
 
 # One more run of each under /usr/bin/time -v: CPU use (how many cores) and peak memory.
-cpu() { /usr/bin/time -v sh -c "$1" 2>&1 >/dev/null | awk -F': ' '/Percent of CPU/ {c=$2} /Maximum resident/ {m=$2} END {printf "%s %d", c, m/1024}'; }
+cpu() { /usr/bin/time -v sh -c "$1" 2>&1 >/dev/null | awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} /Percent of CPU/ {c=$2} /Maximum resident/ {m=$2} END {printf "%s %.2f %d", c, u+s, m/1024}'; }
 {
   echo "age_encrypt $(cpu "age -r $PK $WORK/plain.bin")"
   echo "recorder_encrypt $(cpu "$REC encrypt -r $PK $WORK/plain.bin")"
@@ -53,13 +53,13 @@ import json, sys, os
 work, size, runs = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 usage = {l.split()[0]: l.split()[1:] for l in open(os.path.join(work, "time.txt"))}
 print(f"{size} MiB, {runs} runs each (hyperfine mean ± stddev), {os.cpu_count()} cores, load average {open('/proc/loadavg').read().split()[0]} at the end\n")
-print("| operation | tool | mean s | ± s | MiB/s | CPU | peak RSS MiB | recorder/age |")
-print("|---|---|---:|---:|---:|---:|---:|---:|")
+print("| operation | tool | mean s | ± s | MiB/s | CPU | CPU s (user+sys) | peak RSS MiB | recorder/age |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 for op in ("encrypt", "decrypt"):
     results = {r["command"].split()[0]: r for r in json.load(open(os.path.join(work, f"{op}.json")))["results"]}
     ratio = results["age"]["mean"] / results["recorder"]["mean"]
     for tool in ("age", "recorder"):
         r = results[tool]
-        cpu, rss = usage[f"{tool}_{op}"]
-        print(f"| {op} | {tool} | {r['mean']:.3f} | {r['stddev']:.3f} | {size / r['mean']:.0f} | {cpu} | {rss} | {f'{ratio:.2f}x' if tool == 'recorder' else ''} |")
+        cpu, cpu_seconds, rss = usage[f"{tool}_{op}"]
+        print(f"| {op} | {tool} | {r['mean']:.3f} | {r['stddev']:.3f} | {size / r['mean']:.0f} | {cpu} | {cpu_seconds} | {rss} | {f'{ratio:.2f}x' if tool == 'recorder' else ''} |")
 PY

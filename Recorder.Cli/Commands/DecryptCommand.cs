@@ -35,7 +35,8 @@ public sealed class DecryptCommand : ICliCommand
                 var options = new AgeDecryptOptions { LeaveOpen = true };
                 if (from is null && count is null)
                 {
-                    await using var plain = await AgeDecryptor.OpenAsync(input, ids, options, ct);
+                    await using var ahead = new ReadAheadStream(input);
+                    await using var plain = await AgeDecryptor.OpenAsync(ahead, ids, options, ct);
                     await plain.CopyToAsync(target.Stream, InputSource.CopyBufferBytes, ct);
                 }
                 else

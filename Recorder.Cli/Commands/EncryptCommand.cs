@@ -34,7 +34,8 @@ public sealed class EncryptCommand : ICliCommand
             {
                 try
                 {
-                    await input.CopyToAsync(age, InputSource.CopyBufferBytes, ct);
+                    await using var ahead = new ReadAheadStream(input);
+                    await ahead.CopyToAsync(age, InputSource.CopyBufferBytes, ct);
                     await age.FinishAsync(ct);
                 }
                 catch
