@@ -25,8 +25,6 @@ public sealed class OutputTarget : IAsyncDisposable
 
     public System.IO.Stream Stream { get; }
 
-    public bool IsStandardOutput { get; private init; }
-
     /// <param name="privateFile">Create a local file readable by its owner only (plaintext, keys).</param>
     public static OutputTarget Open(string? destination, CliContext context, bool privateFile)
     {
@@ -35,7 +33,7 @@ public sealed class OutputTarget : IAsyncDisposable
             if (context.Console.OutputIsTerminal)
                 throw CliException.Usage("refusing to write binary output to a terminal", "use -o FILE or redirect stdout");
             var stdout = context.Console.StandardOutput;
-            return new OutputTarget(stdout, () => stdout.FlushAsync(), () => ValueTask.CompletedTask) { IsStandardOutput = true };
+            return new OutputTarget(stdout, () => stdout.FlushAsync(), () => ValueTask.CompletedTask);
         }
         if (S3Uri.IsS3(destination))
         {

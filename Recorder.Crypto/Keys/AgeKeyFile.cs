@@ -67,6 +67,16 @@ public static class AgeKeyFile
         writer.Write('\n');
     }
 
+    /// <summary>Writes recipients one per line, each after a comment if one is given.</summary>
+    public static void WriteRecipients(TextWriter writer, IEnumerable<(X25519Recipient Recipient, string? Comment)> recipients)
+    {
+        foreach (var (recipient, comment) in recipients)
+        {
+            if (comment is not null) writer.Write($"# {comment.ReplaceLineEndings(" ")}\n");
+            writer.Write($"{recipient}\n");
+        }
+    }
+
     /// <summary>
     /// True when group or others may read or write the file (Unix only), which
     /// deserves a warning for an identity file.

@@ -20,6 +20,7 @@ internal static class Bech32
         sb.Append(lowerHrp).Append('1');
         foreach (var v in values) sb.Append(Charset[v]);
         foreach (var v in checksum) sb.Append(Charset[v]);
+        Array.Clear(values);
         var text = sb.ToString();
         return upperCase ? text.ToUpperInvariant() : text;
     }
@@ -47,6 +48,7 @@ internal static class Bech32
         }
         if (Polymod(HrpExpand(lower[..pos]).Concat(values)) != 1) return false;
         var converted = ConvertBits(values.AsSpan(0, values.Length - 6), 5, 8, pad: false);
+        Array.Clear(values);
         if (converted is null) return false;
         hrp = text[..pos];
         data = converted;
@@ -85,12 +87,15 @@ internal static class Bech32
         return result;
     }
 
+    /// <summary>Regroups bits into a right-sized array (no growing buffers left behind with key bits in them).</summary>
     private static byte[]? ConvertBits(ReadOnlySpan<byte> data, int fromBits, int toBits, bool pad)
     {
         var acc = 0;
         var bits = 0;
         var maxValue = (1 << toBits) - 1;
-        var result = new List<byte>(data.Length * fromBits / toBits + 1);
+        var totalBits = data.Length * fromBits;
+        var result = new byte[pad ? (totalBits + toBits - 1) / toBits : totalBits / toBits];
+        var n = 0;
         foreach (var b in data)
         {
             if (b >> fromBits != 0) return null;
@@ -99,17 +104,18 @@ internal static class Bech32
             while (bits >= toBits)
             {
                 bits -= toBits;
-                result.Add((byte)((acc >> bits) & maxValue));
+                result[n++] = (byte)((acc >> bits) & maxValue);
             }
         }
         if (pad)
         {
-            if (bits > 0) result.Add((byte)((acc << (toBits - bits)) & maxValue));
+            if (bits > 0) result[n++] = (byte)((acc << (toBits - bits)) & maxValue);
         }
         else if (bits >= fromBits || ((acc << (toBits - bits)) & maxValue) != 0)
         {
+            Array.Clear(result);
             return null;
         }
-        return result.ToArray();
+        return result;
     }
 }

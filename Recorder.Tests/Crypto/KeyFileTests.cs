@@ -66,10 +66,13 @@ public sealed class KeyFileTests
     }
 
     [Fact]
-    public void Recipients_file_is_read_with_comments()
+    public void Recipients_file_round_trips_with_comments()
     {
         using var a = X25519Identity.Generate();
-        var read = AgeKeyFile.ReadRecipients(new StringReader($"# host\n{a.Recipient}\n\n"));
+        var written = new StringWriter();
+        AgeKeyFile.WriteRecipients(written, [(a.Recipient, "host")]);
+        Assert.Equal($"# host\n{a.Recipient}\n", written.ToString());
+        var read = AgeKeyFile.ReadRecipients(new StringReader(written + "\n"));
         Assert.Equal(a.Recipient, Assert.Single(read));
     }
 
