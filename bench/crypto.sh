@@ -19,7 +19,7 @@ say() { echo "crypto.sh: $*" >&2; }
 "$ROOT/localstack/install.sh" base age hyperfine
 export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 say "building recorder (Release)"
-dotnet build "$ROOT/Recorder.Cli/Recorder.Cli.csproj" -c Release -nodeReuse:false -p:UseSharedCompilation=false -v q -clp:ErrorsOnly
+dotnet build "$ROOT/Recorder.Cli/Recorder.Cli.csproj" -c Release -nodeReuse:false -p:UseSharedCompilation=false -v q -clp:ErrorsOnly >&2
 REC="$ROOT/Recorder.Cli/bin/Release/net10.0/recorder"
 # As the recorder runs in production: no diagnostics IPC files.
 export DOTNET_EnableDiagnostics=0
@@ -53,13 +53,16 @@ import json, sys, os
 work, size, runs = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 usage = {l.split()[0]: l.split()[1:] for l in open(os.path.join(work, "time.txt"))}
 print(f"{size} MiB, {runs} runs each (hyperfine mean ± stddev), {os.cpu_count()} cores, load average {open('/proc/loadavg').read().split()[0]} at the end\n")
-print("| operation | tool | mean s | ± s | MiB/s | CPU | CPU s (user+sys) | peak RSS MiB | recorder/age |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+print("| operation | tool | mean s | ± s | min s | MiB/s (mean) | CPU | CPU s (user+sys) | peak RSS MiB | recorder/age (mean) | recorder/age (min) |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for op in ("encrypt", "decrypt"):
     results = {r["command"].split()[0]: r for r in json.load(open(os.path.join(work, f"{op}.json")))["results"]}
     ratio = results["age"]["mean"] / results["recorder"]["mean"]
+    ratio_min = results["age"]["min"] / results["recorder"]["min"]
     for tool in ("age", "recorder"):
         r = results[tool]
         cpu, cpu_seconds, rss = usage[f"{tool}_{op}"]
-        print(f"| {op} | {tool} | {r['mean']:.3f} | {r['stddev']:.3f} | {size / r['mean']:.0f} | {cpu} | {cpu_seconds} | {rss} | {f'{ratio:.2f}x' if tool == 'recorder' else ''} |")
+        mine = tool == "recorder"
+        print(f"| {op} | {tool} | {r['mean']:.3f} | {r['stddev']:.3f} | {r['min']:.3f} | {size / r['mean']:.0f} | {cpu} | {cpu_seconds} | {rss} "
+              f"| {f'{ratio:.2f}x' if mine else ''} | {f'{ratio_min:.2f}x' if mine else ''} |")
 PY
