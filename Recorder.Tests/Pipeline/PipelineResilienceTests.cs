@@ -4,6 +4,7 @@ using Recorder.Tests.Infrastructure;
 namespace Recorder.Tests.Pipeline;
 
 /// <summary>The pipeline under a dying or slow encoder, and across segment boundaries.</summary>
+[Collection(RealTimeCollection.Name)]
 [Trait("Category", "Integration")]
 public sealed class PipelineResilienceTests
 {
