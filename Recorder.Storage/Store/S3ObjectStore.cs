@@ -35,12 +35,9 @@ public sealed partial class S3ObjectStore : IObjectStore
                 ContentType = destination.ContentType,
                 TagSet = ToTagSet(destination.Tags),
             };
-            foreach (var (name, value) in destination.Metadata) request.Metadata[name] = value;
-            if (destination.KmsKeyId is { } kmsKey)
-            {
-                request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
-                request.ServerSideEncryptionKeyManagementServiceKeyId = kmsKey;
-            }
+            CopyMetadata(destination, request.Metadata);
+            request.ServerSideEncryptionMethod = SseMethod(destination);
+            request.ServerSideEncryptionKeyManagementServiceKeyId = destination.KmsKeyId;
             var response = await _client.InitiateMultipartUploadAsync(request, ct).ConfigureAwait(false);
             return new MultipartUploadId(destination.Bucket, destination.Key, response.UploadId);
         }, cancellationToken);
@@ -118,12 +115,9 @@ public sealed partial class S3ObjectStore : IObjectStore
                 MD5Digest = ContentMd5.Of(content.Span),
                 TagSet = ToTagSet(destination.Tags),
             };
-            foreach (var (name, value) in destination.Metadata) request.Metadata[name] = value;
-            if (destination.KmsKeyId is { } kmsKey)
-            {
-                request.ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS;
-                request.ServerSideEncryptionKeyManagementServiceKeyId = kmsKey;
-            }
+            CopyMetadata(destination, request.Metadata);
+            request.ServerSideEncryptionMethod = SseMethod(destination);
+            request.ServerSideEncryptionKeyManagementServiceKeyId = destination.KmsKeyId;
             var response = await _client.PutObjectAsync(request, ct).ConfigureAwait(false);
             return response.ETag;
         }, cancellationToken);
@@ -162,6 +156,14 @@ public sealed partial class S3ObjectStore : IObjectStore
         MemoryMarshal.TryGetArray(content, out var segment) && segment.Array is not null
             ? new MemoryStream(segment.Array, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(content.ToArray(), writable: false);
+
+    private static void CopyMetadata(ObjectDestination destination, MetadataCollection metadata)
+    {
+        foreach (var (name, value) in destination.Metadata) metadata[name] = value;
+    }
+
+    private static ServerSideEncryptionMethod? SseMethod(ObjectDestination destination) =>
+        destination.KmsKeyId is null ? null : ServerSideEncryptionMethod.AWSKMS;
 
     private static List<Tag> ToTagSet(IReadOnlyDictionary<string, string> tags) =>
         tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();

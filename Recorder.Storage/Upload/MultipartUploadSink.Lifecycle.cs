@@ -86,6 +86,7 @@ public sealed partial class MultipartUploadSink
             UploadedPart[] parts;
             lock (_gate) parts = [.. _uploaded.Values];
             var etag = await CompleteWithRetryAsync(parts, cancellationToken).ConfigureAwait(false);
+            await EnsureTagsAsync(cancellationToken).ConfigureAwait(false);
             _state = State.Completed;
             _pool.Clear();
             await SaveCheckpointAsync(UploadCheckpointStatus.Completed, cancellationToken).ConfigureAwait(false);
@@ -118,6 +119,19 @@ public sealed partial class MultipartUploadSink
             if (head is not null && head.ETag == expected) return head.ETag;
             throw;
         }
+    }
+
+    /// <summary>Ceph Pacific ignores tags given to CreateMultipartUpload: check, and put them when missing.</summary>
+    private async Task EnsureTagsAsync(CancellationToken cancellationToken)
+    {
+        if (_destination.Tags.Count == 0) return;
+        var existing = await _retry.ExecuteAsync($"{Upload}: GetObjectTagging",
+            ct => _store.GetObjectTagsAsync(Upload.Bucket, Upload.Key, ct), cancellationToken).ConfigureAwait(false);
+        if (_destination.Tags.All(t => existing.TryGetValue(t.Key, out var v) && v == t.Value)) return;
+        var merged = new Dictionary<string, string>(existing, StringComparer.Ordinal);
+        foreach (var (k, v) in _destination.Tags) merged[k] = v;
+        await _retry.ExecuteAsync($"{Upload}: PutObjectTagging",
+            ct => _store.PutObjectTagsAsync(Upload.Bucket, Upload.Key, merged, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops the uploaders and aborts the multipart upload (its parts are deleted on S3).</summary>
