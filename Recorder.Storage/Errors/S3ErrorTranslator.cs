@@ -61,13 +61,15 @@ internal static class S3ErrorTranslator
         var code = string.IsNullOrEmpty(service.ErrorCode) ? $"HTTP {status}" : service.ErrorCode;
         string Message(string cause) => $"{where}: {operation} failed: {code} ({status}): {cause}";
 
-        if (DestinationCauses.TryGetValue(code, out var known) || code.StartsWith("KMS.", StringComparison.Ordinal)
-            || (code == "InvalidArgument" && service.Message?.Contains("KMS", StringComparison.OrdinalIgnoreCase) == true)
-            || status is 401 or 403)
+        // Ceph reports a refused KMS key as InvalidAccessKeyId with a message naming the key; AWS as KMS.* codes.
+        var kms = code.StartsWith("KMS.", StringComparison.Ordinal)
+                  || service.Message?.Contains("kms", StringComparison.OrdinalIgnoreCase) == true;
+        if (kms || DestinationCauses.ContainsKey(code) || status is 401 or 403)
         {
-            var cause = known ?? (code.Contains("KMS", StringComparison.Ordinal) || service.Message?.Contains("KMS") == true
+            var cause = kms
                 ? "the KMS key was refused (missing, disabled, or not usable by these credentials)"
-                : "the server refused the request");
+                : DestinationCauses.GetValueOrDefault(code, "the server refused the request");
+            if (!string.IsNullOrEmpty(service.Message)) cause += $" (server: {service.Message})";
             return new StorageDestinationException(Message(cause), service)
             {
                 Bucket = bucket, Key = key, ErrorCode = code, StatusCode = status,

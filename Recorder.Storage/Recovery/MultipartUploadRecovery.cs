@@ -73,29 +73,23 @@ public sealed class MultipartUploadRecovery
         RecoveryPolicy policy, CancellationToken cancellationToken)
     {
         var prefix = UsablePrefix(parts);
-        var discarded = parts.Select(p => p.PartNumber).Except(prefix.Select(p => p.PartNumber)).Order().ToList();
         if (policy == RecoveryPolicy.Abort || prefix.Count == 0)
-            return await AbortAsync(upload, discarded.Union(prefix.Select(p => p.PartNumber)).Order().ToList(), cancellationToken).ConfigureAwait(false);
+            return await AbortAsync(upload, parts.Select(p => p.PartNumber).Order().ToList(), cancellationToken).ConfigureAwait(false);
 
-        string etag;
+        // Ceph re-completes a completed upload with 200: recognise a finished upload by its ETag first.
+        var confirmed = await ConfirmCompletedAsync(upload, prefix, cancellationToken).ConfigureAwait(false);
+        if (confirmed.Outcome == RecoveryOutcome.AlreadyCompleted && prefix.All(p => p.ContentMd5 is not null)) return confirmed;
+
+        var completion = new TruncatedCompletion(_store, _retry, _options.ListPageSize);
         try
         {
-            etag = await _retry.ExecuteAsync($"{upload}: CompleteMultipartUpload",
-                ct => _store.CompleteMultipartUploadAsync(upload, prefix, ct), cancellationToken).ConfigureAwait(false);
+            var (etag, used, discarded) = await completion.CompleteAsync(upload, prefix, parts, tags, cancellationToken).ConfigureAwait(false);
+            return new RecoveryResult(upload, RecoveryOutcome.CompletedTruncated, used.Sum(p => p.SizeBytes), used.Count, etag, discarded);
         }
         catch (MultipartUploadNotFoundException)
         {
             return await ConfirmCompletedAsync(upload, prefix, cancellationToken).ConfigureAwait(false);
         }
-
-        var existing = await _retry.ExecuteAsync($"{upload}: GetObjectTagging",
-            ct => _store.GetObjectTagsAsync(upload.Bucket, upload.Key, ct), cancellationToken).ConfigureAwait(false);
-        var marked = new Dictionary<string, string>(tags, StringComparer.Ordinal);
-        foreach (var (k, v) in existing) marked[k] = v;
-        marked[ObjectDestination.TruncatedTagName] = "true";
-        await _retry.ExecuteAsync($"{upload}: PutObjectTagging",
-            ct => _store.PutObjectTagsAsync(upload.Bucket, upload.Key, marked, ct), cancellationToken).ConfigureAwait(false);
-        return new RecoveryResult(upload, RecoveryOutcome.CompletedTruncated, prefix.Sum(p => p.SizeBytes), prefix.Count, etag, discarded);
     }
 
     /// <summary>Parts 1..k without a gap, every one but the last at least S3's minimum part size.</summary>

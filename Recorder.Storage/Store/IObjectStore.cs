@@ -24,6 +24,15 @@ public interface IObjectStore
 
     Task AbortMultipartUploadAsync(MultipartUploadId upload, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// UploadPartCopy: bytes <paramref name="firstByte"/>..<paramref name="lastByte"/> (inclusive) of
+    /// <paramref name="sourceKey"/> in the same bucket become part <paramref name="partNumber"/>, copied by the
+    /// server. With <paramref name="sourceIfMatchETag"/>, a changed source fails (412). Returns the part's ETag.
+    /// </summary>
+    Task<string> UploadPartCopyAsync(
+        MultipartUploadId upload, int partNumber, string sourceKey, long firstByte, long lastByte, string? sourceIfMatchETag,
+        CancellationToken cancellationToken);
+
     /// <summary>Incomplete uploads whose key starts with <paramref name="prefix"/>, fetched <paramref name="pageSize"/> at a time.</summary>
     IAsyncEnumerable<IncompleteUpload> ListMultipartUploadsAsync(
         string bucket, string prefix, int pageSize, CancellationToken cancellationToken);

@@ -99,6 +99,26 @@ public sealed partial class S3ObjectStore : IObjectStore
             return true;
         }, cancellationToken);
 
+    public Task<string> UploadPartCopyAsync(
+        MultipartUploadId upload, int partNumber, string sourceKey, long firstByte, long lastByte, string? sourceIfMatchETag,
+        CancellationToken cancellationToken) =>
+        Invoke("UploadPartCopy", upload.Bucket, upload.Key, async ct =>
+        {
+            var response = await _client.CopyPartAsync(new CopyPartRequest
+            {
+                SourceBucket = upload.Bucket,
+                SourceKey = sourceKey,
+                DestinationBucket = upload.Bucket,
+                DestinationKey = upload.Key,
+                UploadId = upload.UploadId,
+                PartNumber = partNumber,
+                FirstByte = firstByte,
+                LastByte = lastByte,
+                ETagToMatch = sourceIfMatchETag is null ? null : [sourceIfMatchETag],
+            }, ct).ConfigureAwait(false);
+            return response.ETag;
+        }, cancellationToken);
+
     public Task<string> PutObjectAsync(ObjectDestination destination, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         destination.Validate();

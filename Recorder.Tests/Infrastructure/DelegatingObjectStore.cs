@@ -19,6 +19,9 @@ public abstract class DelegatingObjectStore(IObjectStore inner) : IObjectStore
     public virtual Task AbortMultipartUploadAsync(MultipartUploadId upload, CancellationToken cancellationToken) =>
         Inner.AbortMultipartUploadAsync(upload, cancellationToken);
 
+    public Task<string> UploadPartCopyAsync(MultipartUploadId upload, int partNumber, string sourceKey, long firstByte, long lastByte, string? sourceIfMatchETag, CancellationToken cancellationToken) =>
+        Inner.UploadPartCopyAsync(upload, partNumber, sourceKey, firstByte, lastByte, sourceIfMatchETag, cancellationToken);
+
     public IAsyncEnumerable<IncompleteUpload> ListMultipartUploadsAsync(string bucket, string prefix, int pageSize, CancellationToken cancellationToken) =>
         Inner.ListMultipartUploadsAsync(bucket, prefix, pageSize, cancellationToken);
 

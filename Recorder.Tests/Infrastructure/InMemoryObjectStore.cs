@@ -92,6 +92,23 @@ public sealed partial class InMemoryObjectStore : IObjectStore
         }
     }
 
+    public Task<string> UploadPartCopyAsync(
+        MultipartUploadId upload, int partNumber, string sourceKey, long firstByte, long lastByte, string? sourceIfMatchETag,
+        CancellationToken cancellationToken)
+    {
+        byte[] slice;
+        lock (_gate)
+        {
+            var source = Object(upload.Bucket, sourceKey, "UploadPartCopy");
+            if (sourceIfMatchETag is not null && sourceIfMatchETag != source.ETag)
+                throw Error(upload.Bucket, upload.Key, "UploadPartCopy", "PreconditionFailed", 412, "the source ETag does not match");
+            if (firstByte < 0 || lastByte < firstByte || lastByte >= source.Data.Length)
+                throw Error(upload.Bucket, upload.Key, "UploadPartCopy", "InvalidArgument", 400, "the copy range is outside the source");
+            slice = source.Data[(int)firstByte..(int)(lastByte + 1)];
+        }
+        return UploadPartAsync(upload, partNumber, slice, ContentMd5.Of(slice), cancellationToken);
+    }
+
     public Task AbortMultipartUploadAsync(MultipartUploadId upload, CancellationToken cancellationToken)
     {
         lock (_gate)
