@@ -9,11 +9,11 @@ namespace Recorder.Tests.Storage;
 /// fake and the real Ceph gateway (whose deviations <see cref="S3ObjectStore"/>
 /// must hide): same bytes back, same errors in the same vocabulary.
 /// </summary>
-public abstract class ObjectStoreContractTests
+public abstract class ObjectStoreContractTests(StoreUnderTest target)
 {
-    protected abstract IObjectStore Store { get; }
+    protected IObjectStore Store => target.Store;
 
-    protected abstract Task<string> CreateBucketAsync(string purpose);
+    protected Task<string> CreateBucketAsync(string purpose) => target.CreateBucketAsync(purpose);
 
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -166,25 +166,8 @@ public abstract class ObjectStoreContractTests
     }
 }
 
-public sealed class InMemoryObjectStoreContractTests : ObjectStoreContractTests
-{
-    private readonly InMemoryObjectStore _store = new();
-
-    protected override IObjectStore Store => _store;
-
-    protected override Task<string> CreateBucketAsync(string purpose)
-    {
-        var name = $"{purpose}-{Guid.NewGuid():N}"[..(purpose.Length + 9)];
-        _store.CreateBucket(name);
-        return Task.FromResult(name);
-    }
-}
+public sealed class InMemoryObjectStoreContractTests() : ObjectStoreContractTests(StoreUnderTest.InMemory());
 
 [Collection(CephCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class CephObjectStoreContractTests(CephFixture ceph) : ObjectStoreContractTests
-{
-    protected override IObjectStore Store { get; } = new S3ObjectStore(ceph.Client);
-
-    protected override Task<string> CreateBucketAsync(string purpose) => ceph.CreateBucketAsync(purpose);
-}
+public sealed class CephObjectStoreContractTests(CephFixture ceph) : ObjectStoreContractTests(StoreUnderTest.Ceph(ceph));

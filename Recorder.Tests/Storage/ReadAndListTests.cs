@@ -5,11 +5,11 @@ using static Recorder.Tests.Infrastructure.TestBytes;
 namespace Recorder.Tests.Storage;
 
 /// <summary>Seekable ranged reads and audit listings, against the in-memory fake and Ceph.</summary>
-public abstract class ReadAndListTests
+public abstract class ReadAndListTests(StoreUnderTest target)
 {
-    protected abstract IObjectStore Store { get; }
+    protected IObjectStore Store => target.Store;
 
-    protected abstract Task<string> CreateBucketAsync(string purpose);
+    protected Task<string> CreateBucketAsync(string purpose) => target.CreateBucketAsync(purpose);
 
     private static readonly SeekableReadOptions SmallBlocks = new() { BlockSizeBytes = 64 * 1024, ReadAheadBlocks = 3 };
 
@@ -101,24 +101,8 @@ public abstract class ReadAndListTests
     }
 }
 
-public sealed class InMemoryReadAndListTests : ReadAndListTests
-{
-    private readonly InMemoryObjectStore _store = new();
-
-    protected override IObjectStore Store => _store;
-
-    protected override Task<string> CreateBucketAsync(string purpose)
-    {
-        _store.CreateBucket(purpose + "-bucket");
-        return Task.FromResult(purpose + "-bucket");
-    }
-}
+public sealed class InMemoryReadAndListTests() : ReadAndListTests(StoreUnderTest.InMemory());
 
 [Collection(CephCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class CephReadAndListTests(CephFixture ceph) : ReadAndListTests
-{
-    protected override IObjectStore Store { get; } = new S3ObjectStore(ceph.Client);
-
-    protected override Task<string> CreateBucketAsync(string purpose) => ceph.CreateBucketAsync(purpose);
-}
+public sealed class CephReadAndListTests(CephFixture ceph) : ReadAndListTests(StoreUnderTest.Ceph(ceph));

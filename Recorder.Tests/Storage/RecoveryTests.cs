@@ -9,13 +9,13 @@ namespace Recorder.Tests.Storage;
 /// completes the uploaded prefix, byte for byte, tagged truncated, or aborts.
 /// Run against the in-memory fake and the real Ceph gateway.
 /// </summary>
-public abstract class RecoveryTests
+public abstract class RecoveryTests(StoreUnderTest target)
 {
     private const int Part = 5 * MiB;
 
-    protected abstract IObjectStore Store { get; }
+    protected IObjectStore Store => target.Store;
 
-    protected abstract Task<string> CreateBucketAsync(string purpose);
+    protected Task<string> CreateBucketAsync(string purpose) => target.CreateBucketAsync(purpose);
 
     private static readonly MultipartUploadOptions Options = new()
     {
@@ -150,24 +150,8 @@ public abstract class RecoveryTests
     }
 }
 
-public sealed class InMemoryRecoveryTests : RecoveryTests
-{
-    private readonly InMemoryObjectStore _store = new();
-
-    protected override IObjectStore Store => _store;
-
-    protected override Task<string> CreateBucketAsync(string purpose)
-    {
-        _store.CreateBucket(purpose + "-bucket");
-        return Task.FromResult(purpose + "-bucket");
-    }
-}
+public sealed class InMemoryRecoveryTests() : RecoveryTests(StoreUnderTest.InMemory());
 
 [Collection(CephCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class CephRecoveryTests(CephFixture ceph) : RecoveryTests
-{
-    protected override IObjectStore Store { get; } = new S3ObjectStore(ceph.Client);
-
-    protected override Task<string> CreateBucketAsync(string purpose) => ceph.CreateBucketAsync(purpose);
-}
+public sealed class CephRecoveryTests(CephFixture ceph) : RecoveryTests(StoreUnderTest.Ceph(ceph));
