@@ -56,6 +56,9 @@ public sealed partial class S3ObjectStore : IObjectStore
                 PartNumber = partNumber,
                 InputStream = body,
                 MD5Digest = contentMd5,
+                // One SHA-256 over the in-memory part instead of a signature per aws-chunked chunk: less
+                // CPU on both sides (about 1.5x the throughput against Ceph here) and less garbage.
+                UseChunkEncoding = false,
             }, ct).ConfigureAwait(false);
             return response.ETag;
         }, cancellationToken);
