@@ -23,6 +23,12 @@ public sealed partial class MultipartUploadSink
                         _buffered -= part.Length;
                     }
                 }
+                catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
+                {
+                    // Fail before the buffer goes back: a writer waiting for memory must see the error, not the buffer.
+                    Fail(e);
+                    return;
+                }
                 finally
                 {
                     Interlocked.Decrement(ref _inFlight);
