@@ -13,7 +13,8 @@ internal static class PipelineRunner
 
     public static async Task<(RecordingManifest Manifest, PlaintextMemoryOutput Output, SyntheticMeetingSource Source)> RecordAsync(
         string uri, FfmpegEncoderOptions? encoder = null, LayoutKind layout = LayoutKind.Gallery, bool? realTime = null,
-        TimeSpan? maxSegment = null, TimeSpan? maxDuration = null, PlaintextMemoryOutput? output = null)
+        TimeSpan? maxSegment = null, TimeSpan? maxDuration = null, PlaintextMemoryOutput? output = null,
+        Func<RecordingOptions, RecordingOptions>? configure = null)
     {
         var source = new SyntheticMeetingSource(SyntheticMeetingOptions.Parse(new Uri(uri)));
         output ??= new PlaintextMemoryOutput();
@@ -28,7 +29,7 @@ internal static class PipelineRunner
             MaxSegmentDuration = maxSegment ?? TimeSpan.FromHours(1),
             MaxDuration = maxDuration,
         };
-        var pipeline = new RecordingPipeline(source, output, options);
+        var pipeline = new RecordingPipeline(source, output, configure?.Invoke(options) ?? options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var manifest = await pipeline.RunAsync(CancellationToken.None, timeout.Token);
         return (manifest, output, source);
