@@ -12,5 +12,6 @@ public static class CommandCatalog
         new DecryptCommand(),
         new InspectCommand(),
         new GrantCommand(),
+        new RecordCommand(),
     ];
 }
