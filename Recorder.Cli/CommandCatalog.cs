@@ -13,5 +13,6 @@ public static class CommandCatalog
         new InspectCommand(),
         new GrantCommand(),
         new RecordCommand(),
+        new DemoCommand(),
     ];
 }
