@@ -26,9 +26,10 @@ public sealed class RecordCommandTests(CephFixture ceph, ITestOutputHelper log) 
         var (hostKey, hostRecipient) = await AgeKeygenAsync("host");
         var (otherKey, _) = await AgeKeygenAsync("other");
 
-        // Alice (300 Hz) throughout, Bob (450 Hz) leaves at 7 s, Carol (600 Hz) joins at 4 s.
+        // Alice (300 Hz, red) throughout, Bob (450 Hz, green) leaves at 7 s, Carol (600 Hz, blue) joins at 4 s;
+        // everyone claps and flashes at 3, 6 and 9 s.
         var run = await CliRunner.RunAsync(
-            ["record", "--meeting", "synthetic://?participants=3&seconds=10&join=3:4&leave=2:7&marker=0&pace=fast",
+            ["record", "--meeting", "synthetic://?participants=3&seconds=10&join=3:4&leave=2:7&marker=3&pace=fast",
              "-r", hostRecipient, "--bucket", bucket, "--prefix", "tenant-a", "--size", "640x360", "--json"],
             environment: CliRunner.CephEnvironment(ceph.Options));
         log.WriteLine(run.StandardError);
@@ -70,8 +71,19 @@ public sealed class RecordCommandTests(CephFixture ceph, ITestOutputHelper log) 
         var audio = await MediaAnalysis.DecodeAudioAsync(mp4);
         double Share(double hz, double at) => MediaAnalysis.ToneShare(audio.AsSpan((int)(at * 48_000), 24_000), hz);
         Assert.True(Share(450, 2) > 0.02 && Share(600, 2) < 0.002, "before Carol joins: Bob yes, Carol no");
-        Assert.True(Share(450, 8.5) < 0.002 && Share(600, 8.5) > 0.02, "after Bob leaves: Bob no, Carol yes");
-        Assert.True(Share(300, 2) > 0.02 && Share(300, 8.5) > 0.02, "Alice throughout");
+        Assert.True(Share(450, 8) < 0.002 && Share(600, 8) > 0.02, "after Bob leaves: Bob no, Carol yes");
+        Assert.True(Share(300, 2) > 0.02 && Share(300, 8) > 0.02, "Alice throughout");
+
+        // Each participant's colour in its tile, and the gallery re-flowing as Carol joins and Bob leaves.
+        (byte, byte, byte) red = (220, 40, 40), green = (40, 170, 60), blue = (50, 90, 220);
+        var frames = await MediaAnalysis.DecodeVideoAsync(mp4, 320, 180, fps: 1);
+        RecordingChecks.AssertGalleryTiles(frames[2], 320, 640, 360, [red, green], "t=2.5s");
+        RecordingChecks.AssertGalleryTiles(frames[5], 320, 640, 360, [red, green, blue], "t=5.5s");
+        RecordingChecks.AssertGalleryTiles(frames[8], 320, 640, 360, [red, blue], "t=8.5s");
+
+        // Picture and sound stay together.
+        foreach (var (marker, flash, clap) in await RecordingChecks.MarkerTimesAsync(mp4, [3.0, 6.0, 9.0]))
+            Assert.True(Math.Abs(clap - flash) < 0.080 && Math.Abs(flash - marker) < 0.1, $"marker {marker} s: flash {flash:0.000} s, clap {clap:0.000} s");
     }
 
     [Theory]

@@ -18,12 +18,8 @@ public sealed class SyncAndLayoutTests(ITestOutputHelper log)
         var path = PipelineRunner.Save(output, 1);
         try
         {
-            var frames = await MediaAnalysis.DecodeVideoAsync(path, 64, 36);
-            var audio = await MediaAnalysis.DecodeAudioAsync(path);
-            foreach (var marker in new[] { 2.0, 4.0, 6.0 })
+            foreach (var (marker, flash, clap) in await RecordingChecks.MarkerTimesAsync(path, [2.0, 4.0, 6.0]))
             {
-                var flash = FirstFlash(frames, marker - 0.5) / 30.0;
-                var clap = FirstClap(audio, marker - 0.5);
                 log.WriteLine($"marker {marker} s: flash {flash:0.000} s, clap {clap:0.000} s, offset {1000 * (clap - flash):0} ms");
                 Assert.True(Math.Abs(flash - marker) < 0.1, $"flash for the {marker} s marker at {flash:0.000} s");
                 Assert.True(Math.Abs(clap - flash) < 0.080, $"A/V offset {1000 * (clap - flash):0} ms at the {marker} s marker (flash {flash:0.000} s, clap {clap:0.000} s)");
@@ -59,29 +55,5 @@ public sealed class SyncAndLayoutTests(ITestOutputHelper log)
         {
             File.Delete(path);
         }
-    }
-
-    private static int FirstFlash(List<byte[]> frames, double fromSeconds)
-    {
-        for (var i = (int)(fromSeconds * 30); i < frames.Count; i++)
-            if (frames[i].Average(b => (double)b) > 200) return i;
-        throw new Xunit.Sdk.XunitException($"no flash after {fromSeconds} s");
-    }
-
-    /// <summary>The clap is broadband noise; the tones are below 1 kHz, so the energy of the first difference jumps at its onset.</summary>
-    private static double FirstClap(short[] audio, double fromSeconds)
-    {
-        const int window = 48; // 1 ms
-        for (var start = (int)(fromSeconds * 48_000); start + window < audio.Length; start += window)
-        {
-            double energy = 0;
-            for (var i = start + 1; i < start + window; i++)
-            {
-                double d = audio[i] - audio[i - 1];
-                energy += d * d;
-            }
-            if (Math.Sqrt(energy / window) > 3000) return start / 48_000.0;
-        }
-        throw new Xunit.Sdk.XunitException($"no clap after {fromSeconds} s");
     }
 }

@@ -95,22 +95,8 @@ public sealed class SyntheticRecordingTests
             // One frame per second, at t = 0.5, 1.5, … (fps filter samples mid-interval).
             var frames = await MediaAnalysis.DecodeVideoAsync(path, w, h, fps: 1);
             Assert.InRange(frames.Count, 11, 13);
-            var tiles = new List<Rect>();
-
-            void AssertTiles(int second, params int[] expectedParticipants)
-            {
-                VideoLayout.Compute(LayoutKind.Gallery, expectedParticipants.Length, -1, 640, 360, tiles);
-                for (var i = 0; i < expectedParticipants.Length; i++)
-                {
-                    var t = tiles[i];
-                    // The centre half of the tile, in the decoded frame's coordinates.
-                    var (r, g, b) = MediaAnalysis.MeanColor(frames[second], w,
-                        (t.X + t.Width / 4) / scale, (t.Y + t.Height / 4) / scale, t.Width / 2 / scale, t.Height / 2 / scale);
-                    var expected = source.AllParticipants[expectedParticipants[i]].Color;
-                    Assert.True(Math.Abs(r - expected.R) < 35 && Math.Abs(g - expected.G) < 35 && Math.Abs(b - expected.B) < 35,
-                        $"t={second}s tile {i}: expected participant {expectedParticipants[i] + 1} colour {expected}, got ({r:0},{g:0},{b:0})");
-                }
-            }
+            void AssertTiles(int second, params int[] participants) => RecordingChecks.AssertGalleryTiles(
+                frames[second], w, 640, 360, participants.Select(p => source.AllParticipants[p].Color).ToList(), $"t={second}s");
 
             AssertTiles(2, 0, 1);     // two side by side
             AssertTiles(6, 0, 1, 2);  // three: a 2×2 grid with a centred last row
