@@ -22,6 +22,7 @@ public sealed class FaultInjectingS3Proxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<TcpClient, bool> _connections = new();
     private readonly ConcurrentDictionary<InjectedFault, int> _counts = new();
+    private readonly Dictionary<string, int> _faultsInARow = new(StringComparer.Ordinal); // by part, under lock (_random)
     private readonly Task _acceptLoop;
     private volatile bool _outage;
     private int _partsForwarded;
@@ -48,12 +49,20 @@ public sealed class FaultInjectingS3Proxy : IAsyncDisposable
     /// <summary>UploadPart requests passed to S3 whose answer reached the client.</summary>
     public int PartsForwarded => Volatile.Read(ref _partsForwarded);
 
+    /// <summary>Client connections being served now.</summary>
+    public int OpenConnections => _connections.Count;
+
     /// <summary>Connections reset because of an outage.</summary>
     public int OutageResets => Volatile.Read(ref _outageResets);
 
     /// <summary>Called with <see cref="PartsForwarded"/> after each forwarded UploadPart.</summary>
     public Action<int>? PartForwarded { get; set; }
 
+    /// <summary>
+    /// From now on every connection is reset, open ones and new ones. Never throws
+    /// once the outage has begun: a caller that pairs it with <see cref="EndOutage"/>
+    /// must not be left with an outage it cannot end.
+    /// </summary>
     public void BeginOutage()
     {
         _outage = true;
@@ -99,7 +108,7 @@ public sealed class FaultInjectingS3Proxy : IAsyncDisposable
                 var isUploadPart = request.StartLine.StartsWith("PUT ", StringComparison.Ordinal)
                                    && request.StartLine.Contains("partNumber=", StringComparison.Ordinal)
                                    && request.StartLine.Contains("uploadId=", StringComparison.Ordinal);
-                var fault = isUploadPart ? Draw() : InjectedFault.None;
+                var fault = isUploadPart ? Draw(PartOf(request.StartLine)) : InjectedFault.None;
                 if (fault != InjectedFault.None) _counts.AddOrUpdate(fault, 1, (_, n) => n + 1);
                 var expectContinue = string.Equals(request.Header("Expect"), "100-continue", StringComparison.OrdinalIgnoreCase);
                 if (expectContinue) await clientStream.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), _stop.Token);
@@ -173,19 +182,45 @@ public sealed class FaultInjectingS3Proxy : IAsyncDisposable
         return !string.Equals(response.Header("Connection"), "close", StringComparison.OrdinalIgnoreCase);
     }
 
-    private InjectedFault Draw()
+    /// <summary>The fault for one UploadPart request of <paramref name="part"/>: at most
+    /// <see cref="FaultPlan.MaxFailuresInARow"/> failures in a row for one part.</summary>
+    private InjectedFault Draw(string part)
     {
-        double r;
         lock (_random)
         {
-            if (_draws < _plan.FirstFaults.Count) return _plan.FirstFaults[_draws++];
-            r = _random.NextDouble();
+            var fault = _draws < _plan.FirstFaults.Count ? _plan.FirstFaults[_draws++] : FromDraw(_random.NextDouble());
+            var failures = _faultsInARow.GetValueOrDefault(part);
+            if (fault is InjectedFault.None or InjectedFault.LatencySpike)
+            {
+                _faultsInARow.Remove(part);
+                return fault;
+            }
+            if (failures >= _plan.MaxFailuresInARow)
+            {
+                _faultsInARow.Remove(part);
+                return InjectedFault.None;
+            }
+            _faultsInARow[part] = failures + 1;
+            return fault;
         }
+    }
+
+    private InjectedFault FromDraw(double r)
+    {
         if (r < _plan.ErrorRate) return r < _plan.ErrorRate / 2 ? InjectedFault.Error500 : InjectedFault.Error503;
         r -= _plan.ErrorRate;
         if (r < _plan.ResetRate) return InjectedFault.ResetMidBody;
         r -= _plan.ResetRate;
         return r < _plan.LatencyRate ? InjectedFault.LatencySpike : InjectedFault.None;
+    }
+
+    /// <summary>"uploadId=…&amp;partNumber=…" of an UploadPart start line: one key per part of one upload.</summary>
+    private static string PartOf(string startLine)
+    {
+        var target = startLine.Split(' ')[1];
+        var query = target[(target.IndexOf('?') + 1)..].Split('&');
+        return string.Join('&', query.Where(p => p.StartsWith("uploadId=", StringComparison.Ordinal) || p.StartsWith("partNumber=", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal));
     }
 
     private static byte[] ErrorResponse(InjectedFault fault)
@@ -198,20 +233,33 @@ public sealed class FaultInjectingS3Proxy : IAsyncDisposable
 
     private void ResetForOutage(TcpClient client)
     {
-        Interlocked.Increment(ref _outageResets);
-        Reset(client);
+        if (Reset(client)) Interlocked.Increment(ref _outageResets);
     }
 
-    /// <summary>Closes with RST, as a crashed server or a dropped route looks to the client.</summary>
-    private static void Reset(TcpClient client)
+    /// <summary>
+    /// Closes with RST, as a crashed server or a dropped route looks to the client.
+    /// The connection may have ended on its own meanwhile (its client closed it,
+    /// or it saw the outage and returned): then <see cref="TcpClient.Client"/> is
+    /// null or the socket is disposed, and there is nothing left to reset.
+    /// </summary>
+    /// <returns>false when the connection was already gone.</returns>
+    private static bool Reset(TcpClient client)
     {
+        if (client.Client is not { } socket) return false;
         try
         {
-            client.Client.LingerState = new LingerOption(true, 0);
-            client.Client.Close();
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
+            return true;
         }
         catch (ObjectDisposedException)
         {
+            return false;
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+            return true;
         }
     }
 

@@ -14,6 +14,7 @@ namespace Recorder.Tests.Storage;
 public sealed class CephSinkFaultTests(CephFixture ceph)
 {
     private const int Part = 5 * MiB;
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(60);
 
     private static MultipartUploadOptions Options(TimeSpan outageWindow) => new()
     {
@@ -32,6 +33,10 @@ public sealed class CephSinkFaultTests(CephFixture ceph)
     public async Task Upload_through_errors_resets_latency_and_a_60_s_outage_is_byte_identical_and_within_budget()
     {
         var bucket = await ceph.CreateBucketAsync("faults");
+        // The window must outlast the outage plus the faults either side of it: a part failing
+        // when the outage begins has had at most MaxFailuresInARow (3) injected failures, each
+        // followed by a backoff of at most 3 s, and draws at most 3 more after it: 60 s + 2 × 3 ×
+        // (3 s + an attempt) stays far below 180 s even on a loaded machine.
         await using var proxy = new FaultInjectingS3Proxy(new Uri(ceph.Options.ServiceUrl!), new FaultPlan
         {
             FirstFaults = [InjectedFault.Error500, InjectedFault.ResetMidBody, InjectedFault.LatencySpike, InjectedFault.Error503],
@@ -41,29 +46,48 @@ public sealed class CephSinkFaultTests(CephFixture ceph)
         var data = Random(12 * Part + 12_345, seed: 60);
         var sink = await MultipartUploadSink.StartAsync(new S3ObjectStore(owner.Client), new ObjectDestination(bucket, "rec/seg-0001"), options);
 
+        // The outage begins on an event (the 4th part answered), not at a guessed time, and it
+        // always ends: an outage that could not end would fail the upload 3 min later with an
+        // outage error that hides the real one.
         var fourthPart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         proxy.PartForwarded = n => { if (n == 4) fourthPart.TrySetResult(); };
-        long uploadedAtOutageStart = 0, acceptedAtOutageEnd = 0;
+        UploadProgress atOutageStart = null!, atOutageEnd = null!;
+        var outageLasted = TimeSpan.Zero;
         var outage = Task.Run(async () =>
         {
             await fourthPart.Task;
-            proxy.BeginOutage();
-            uploadedAtOutageStart = sink.Progress.UploadedBytes;
-            await Task.Delay(TimeSpan.FromSeconds(60)); // the outage itself, not a synchronisation
-            acceptedAtOutageEnd = sink.Progress.AcceptedBytes;
-            proxy.EndOutage();
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                proxy.BeginOutage();
+                atOutageStart = sink.Progress;
+                await Task.Delay(Outage); // the outage itself, not a synchronisation
+                atOutageEnd = sink.Progress;
+            }
+            finally
+            {
+                proxy.EndOutage();
+                outageLasted = clock.Elapsed;
+            }
+        });
+        var upload = Task.Run(async () =>
+        {
+            for (var offset = 0; offset < data.Length; offset += 65_536)
+                await sink.Stream.WriteAsync(data.AsMemory(offset, Math.Min(65_536, data.Length - offset)));
+            return await sink.CompleteAsync();
         });
 
-        for (var offset = 0; offset < data.Length; offset += 65_536)
-            await sink.Stream.WriteAsync(data.AsMemory(offset, Math.Min(65_536, data.Length - offset)));
-        var result = await sink.CompleteAsync();
+        if (await Task.WhenAny(outage, upload) == outage) await outage; // a failed outage fails the test with its own error
+        var result = await upload;
         await outage;
 
         var back = await ReadAllViaCephAsync(bucket, "rec/seg-0001");
         Assert.Equal(Sha256(data), Sha256(back));
         Assert.Equal(data.Length, result.LengthBytes);
-        Assert.True(uploadedAtOutageStart < data.Length && acceptedAtOutageEnd < data.Length, "the outage was not in the middle");
+        Assert.True(outageLasted >= Outage, $"the outage lasted {outageLasted}");
+        Assert.True(atOutageStart.UploadedBytes < data.Length && atOutageEnd.AcceptedBytes < data.Length, "the outage was not in the middle");
         Assert.True(proxy.OutageResets > 0);
+        Assert.True(atOutageEnd.Retries > atOutageStart.Retries, "the sink did not retry through the outage");
         foreach (var kind in new[] { InjectedFault.Error500, InjectedFault.Error503, InjectedFault.ResetMidBody, InjectedFault.LatencySpike })
             Assert.True(proxy.Count(kind) > 0, $"no {kind} was injected");
         var progress = sink.Progress;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Recorder.Storage;
 using Recorder.Tests.Infrastructure;
 using static Recorder.Tests.Infrastructure.TestBytes;
@@ -61,6 +62,30 @@ public sealed class SinkRetryTests
             () => MultipartUploadSink.StartAsync(store, new ObjectDestination("nope", "rec/seg"), Options()));
         Assert.Contains("s3://nope/rec/seg", e.Message);
         Assert.Equal("NoSuchBucket", e.ErrorCode);
+    }
+
+    [Fact]
+    public async Task The_outage_window_runs_from_the_first_failure_of_the_current_run_of_failures()
+    {
+        // Three runs of failures of 1 s each, 3 s in all, against a 2.5 s window: each run is
+        // shorter than the window, so none may fail however long the failures last together.
+        var window = TimeSpan.FromMilliseconds(2500);
+        var retry = new TransientRetry(window, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100));
+        var failuresInAll = 0;
+        for (var run = 1; run <= 3; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            var attempts = 0;
+            var answer = await retry.ExecuteAsync($"run {run}", _ =>
+            {
+                attempts++;
+                return clock.Elapsed < TimeSpan.FromSeconds(1) ? Task.FromException<int>(FlakyObjectStore.ServerError()) : Task.FromResult(run);
+            }, CancellationToken.None);
+            Assert.Equal(run, answer);
+            Assert.True(attempts > 1);
+            failuresInAll += attempts - 1;
+        }
+        Assert.True(failuresInAll > 3);
     }
 
     [Fact]
