@@ -4,42 +4,35 @@ using System.Security.Cryptography;
 namespace Recorder.Service.Rtp;
 
 /// <summary>
-/// SRTP and SRTCP with AES_CM_128_HMAC_SHA1_80 (RFC 3711) for one stream (one
+/// SRTP with AES_CM_128_HMAC_SHA1_80 (RFC 3711) for one stream (one
 /// SSRC at a time): in-place decryption after authentication, the rollover
 /// counter estimated from sequence numbers (§3.3.1), a 64-packet replay window.
 /// A packet that fails any check is never decrypted. Not thread-safe: one
 /// context per receiving loop. <see cref="Protect"/> is the sender's side, for
-/// tests and interop checks.
+/// tests. (SRTCP is not needed: a recorder sends only plain feedback to Janus,
+/// and Janus 1.1.2 forwarders send no sender reports.)
 /// </summary>
 public sealed class SrtpContext : IDisposable
 {
     public const int TagBytes = 10;
     private const int WindowSize = 64;
     private readonly SrtpSessionKeys _rtpKeys;
-    private readonly SrtpSessionKeys _rtcpKeys;
     private readonly AesCounterMode _rtpCipher;
-    private readonly AesCounterMode _rtcpCipher;
     private readonly IncrementalHash _rtpMac;
-    private readonly IncrementalHash _rtcpMac;
     private readonly byte[] _tag = new byte[20];
     private readonly byte[] _iv = new byte[16];
-    private readonly ReplayWindow _rtcpReplay = new();
     private ReplayWindow _rtpReplay = new();
     private uint? _ssrc;
     private uint _roc;
     private ushort _highestSeq;
     private uint _senderRoc;
     private ushort? _senderLastSeq;
-    private uint _senderRtcpIndex;
 
     public SrtpContext(SrtpMasterKey master)
     {
         _rtpKeys = SrtpSessionKeys.DeriveForRtp(master);
-        _rtcpKeys = SrtpSessionKeys.DeriveForRtcp(master);
         _rtpCipher = new AesCounterMode(_rtpKeys.Encryption);
-        _rtcpCipher = new AesCounterMode(_rtcpKeys.Encryption);
         _rtpMac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, _rtpKeys.Authentication);
-        _rtcpMac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, _rtcpKeys.Authentication);
     }
 
     /// <summary>Authenticates and decrypts an SRTP packet in place; <paramref name="length"/> is the RTP packet's length without the tag.</summary>
@@ -97,51 +90,11 @@ public sealed class SrtpContext : IDisposable
         return length + TagBytes;
     }
 
-    /// <summary>Authenticates and, when the E flag says so, decrypts an SRTCP compound packet in place (RFC 3711 §3.4).</summary>
-    public SrtpResult UnprotectRtcp(Span<byte> packet, out int length)
-    {
-        length = 0;
-        const int header = 8;
-        if (packet.Length < header + 4 + TagBytes) return SrtpResult.Malformed;
-        var authenticated = packet[..^TagBytes];
-        var trailer = BinaryPrimitives.ReadUInt32BigEndian(authenticated[^4..]);
-        var encrypted = (trailer & 0x8000_0000) != 0;
-        var index = trailer & 0x7FFF_FFFF;
-        var replay = _rtcpReplay.Check(index);
-        if (replay != SrtpResult.Ok) return replay;
-        if (!TagMatches(_rtcpMac, authenticated, default, packet[^TagBytes..])) return SrtpResult.AuthenticationFailed;
-        var body = authenticated[..^4];
-        if (encrypted)
-        {
-            RtpIv(_rtcpKeys.Salt, BinaryPrimitives.ReadUInt32BigEndian(body[4..]), index);
-            _rtcpCipher.Apply(_iv, body[header..]);
-        }
-        _rtcpReplay.Accept(index);
-        length = body.Length;
-        return SrtpResult.Ok;
-    }
-
-    /// <summary>Encrypts an RTCP compound packet in place and appends E|index and the tag; returns the SRTCP length.</summary>
-    public int ProtectRtcp(Span<byte> buffer, int length)
-    {
-        var index = _senderRtcpIndex++ & 0x7FFF_FFFF;
-        RtpIv(_rtcpKeys.Salt, BinaryPrimitives.ReadUInt32BigEndian(buffer[4..]), index);
-        _rtcpCipher.Apply(_iv, buffer[8..length]);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer[length..], 0x8000_0000 | index);
-        _rtcpMac.AppendData(buffer[..(length + 4)]);
-        _rtcpMac.GetHashAndReset(_tag);
-        _tag.AsSpan(0, TagBytes).CopyTo(buffer[(length + 4)..]);
-        return length + 4 + TagBytes;
-    }
-
     public void Dispose()
     {
         _rtpCipher.Dispose();
-        _rtcpCipher.Dispose();
         _rtpMac.Dispose();
-        _rtcpMac.Dispose();
         _rtpKeys.Dispose();
-        _rtcpKeys.Dispose();
         CryptographicOperations.ZeroMemory(_tag);
     }
 
@@ -158,7 +111,7 @@ public sealed class SrtpContext : IDisposable
     private bool TagMatches(IncrementalHash mac, ReadOnlySpan<byte> data, ReadOnlySpan<byte> suffix, ReadOnlySpan<byte> tag)
     {
         mac.AppendData(data);
-        if (!suffix.IsEmpty) mac.AppendData(suffix);
+        mac.AppendData(suffix);
         mac.GetHashAndReset(_tag);
         return CryptographicOperations.FixedTimeEquals(_tag.AsSpan(0, TagBytes), tag);
     }

@@ -5,7 +5,7 @@ namespace Recorder.Service.Rtp;
 /// <summary>
 /// The session keys SRTP derives from a master key (RFC 3711 §4.3.1, key
 /// derivation rate 0): AES-CM of the master salt with the label XORed in at
-/// byte 7. Labels 0–2 are for SRTP, 3–5 for SRTCP.
+/// byte 7. Labels 0–2 are SRTP's (3–5 would be SRTCP's, which is not used).
 /// </summary>
 internal sealed class SrtpSessionKeys : IDisposable
 {
@@ -23,8 +23,6 @@ internal sealed class SrtpSessionKeys : IDisposable
     public byte[] Salt { get; }
 
     public static SrtpSessionKeys DeriveForRtp(SrtpMasterKey master) => Derive(master, 0);
-
-    public static SrtpSessionKeys DeriveForRtcp(SrtpMasterKey master) => Derive(master, 3);
 
     private static SrtpSessionKeys Derive(SrtpMasterKey master, byte firstLabel)
     {

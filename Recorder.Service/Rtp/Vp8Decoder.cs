@@ -61,7 +61,9 @@ public sealed class Vp8Decoder : IAsyncDisposable
         string[] args =
         [
             "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
-            "-fflags", "nobuffer", "-probesize", "32", "-analyzeduration", "0", "-threads", "1",
+            // Small probe, one decoder thread, low delay: a picture comes out one frame after its frame went in.
+            // (-fflags nobuffer would hold back the first 16 frames and garble some.)
+            "-probesize", "32", "-analyzeduration", "0", "-flags", "low_delay", "-c:v", "vp8", "-threads", "1",
             "-f", "ivf", "-i", "pipe:0",
             "-map", "0:v:0", "-fps_mode", "passthrough",
             "-vf", $"crop={w}:{h}:0:0", "-pix_fmt", "yuv420p",

@@ -9,14 +9,19 @@ namespace Recorder.Service.Meetings.Janus;
 /// 48 kHz mono (Opus downmixes stereo itself), gaps of up to 100 ms filled
 /// by Opus's loss concealment, and the samples placed in the participant's
 /// ring at the packet's time on the recording clock plus the playout delay.
+/// Consecutive packets are written back to back as long as their mapped
+/// times stay within 30 ms of that (arrival jitter moves the mapping by a few
+/// milliseconds, which would otherwise click); beyond it the audio re-syncs.
 /// </summary>
 internal sealed class AudioTrack(AudioRing ring, TimeSpan playoutDelay) : IRtpSink, IDisposable
 {
     private const int MaxConcealSamples = 4800;
+    private const long ResyncSamples = 1440;
     private readonly IOpusDecoder _decoder = OpusCodecFactory.CreateDecoder(OpusRtp.ClockRate, 1);
     private readonly short[] _pcm = new short[5760];
     private readonly RtpTimeline _timeline = new(OpusRtp.ClockRate);
     private uint? _expected;
+    private long? _nextPosition;
 
     public long PacketsDecoded { get; private set; }
     public long PacketsUndecodable { get; private set; }
@@ -48,10 +53,11 @@ internal sealed class AudioTrack(AudioRing ring, TimeSpan playoutDelay) : IRtpSi
             PacketsUndecodable++;
             _decoder.ResetState();
             _expected = null;
+            _nextPosition = null;
             return;
         }
         PacketsDecoded++;
-        ring.Write(Position(due), _pcm.AsSpan(0, decoded));
+        Write(Position(due), decoded);
         _expected = unchecked(header.Timestamp + (uint)decoded);
     }
 
@@ -60,6 +66,7 @@ internal sealed class AudioTrack(AudioRing ring, TimeSpan playoutDelay) : IRtpSi
         _timeline.Reset();
         _decoder.ResetState();
         _expected = null;
+        _nextPosition = null;
     }
 
     public void OnIdle(ForwardedStream stream)
@@ -77,7 +84,14 @@ internal sealed class AudioTrack(AudioRing ring, TimeSpan playoutDelay) : IRtpSi
         if (samples <= 0) return;
         var concealed = _decoder.Decode(ReadOnlySpan<byte>.Empty, _pcm, samples);
         SamplesConcealed += concealed;
-        ring.Write(Position(at), _pcm.AsSpan(0, concealed));
+        Write(Position(at), concealed);
+    }
+
+    private void Write(long position, int samples)
+    {
+        if (_nextPosition is { } next && Math.Abs(position - next) < ResyncSamples) position = next;
+        ring.Write(position, _pcm.AsSpan(0, samples));
+        _nextPosition = position + samples;
     }
 
     private static TimeSpan Duration(int samples) => TimeSpan.FromTicks(samples * TimeSpan.TicksPerSecond / OpusRtp.ClockRate);

@@ -23,6 +23,8 @@ internal sealed class VideoTrack(VideoFrameQueue pictures, TimeSpan playoutDelay
     private bool _decoderRefused;
 
     public long KeyframeRequests { get; private set; }
+    public long FramesReassembled => _depacketizer.FramesReleased;
+    public long FramesDiscarded => _depacketizer.FramesDiscarded;
     public long FramesDecoded => _decoder?.FramesDecoded ?? 0;
     public long DecoderStarts { get; private set; }
     public string? LastDecoderError { get; private set; }
