@@ -19,32 +19,26 @@ public sealed class JanusMeetingSource : MeetingSource
 {
     private static readonly TimeSpan PumpInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan SuperviseInterval = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan MaxReforwardInterval = TimeSpan.FromSeconds(10);
     private readonly JanusMeetingOptions _options;
-    private readonly JanusForwarders _forwarders;
+    private readonly JanusRoster _roster;
     private readonly ILogger _log;
     private readonly RecordingClock _clock = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _roomGate = new(1, 1);
-    private readonly Dictionary<string, JanusParticipant> _participants = [];
-    private readonly Dictionary<ForwardedStream, int> _reforwards = [];
     private readonly List<Task> _loops = [];
-    private volatile Participant[] _present = [];
     private JanusSession? _session;
-    private long _lastPublisherTicks = Stopwatch.GetTimestamp();
 
     public JanusMeetingSource(JanusMeetingOptions options, ILogger? logger = null)
     {
         _options = options;
-        _forwarders = new JanusForwarders(options);
         _log = logger ?? NullLogger.Instance;
+        _roster = new JanusRoster(options, _clock, _log, Publish);
     }
 
     public JanusMeetingOptions Options => _options;
     public override string Description => _options.Description;
 
     /// <summary>How often forwarders were replaced because their stream went silent (publisher restarts).</summary>
-    public int Reforwards { get; private set; }
+    public int Reforwards => _roster.Reforwards;
 
     /// <summary>How often the session was re-established after Janus was lost.</summary>
     public int Reconnects { get; private set; }
@@ -70,7 +64,7 @@ public sealed class JanusMeetingSource : MeetingSource
     {
         _clock.Align(at);
         present.Clear();
-        foreach (var p in _present) present.Add(p);
+        foreach (var p in _roster.Present) present.Add(p);
     }
 
     /// <summary>Creates a session, starts its long-poll, joins the room and takes in the publishers already there.</summary>
@@ -124,80 +118,15 @@ public sealed class JanusMeetingSource : MeetingSource
         }
     }
 
-    /// <summary>Applies a VideoRoom event: publishers arriving or changing, leaving, unpublishing, the room going away.</summary>
+    /// <summary>Applies a VideoRoom event: the room going away, or publishers arriving, changing, leaving.</summary>
     private async Task OnRoomEventAsync(JanusSession session, JsonObject data, CancellationToken cancellationToken)
     {
-        var kind = (string?)data["videoroom"];
-        if (kind == "destroyed")
+        if ((string?)data["videoroom"] == "destroyed")
         {
             End(_clock.Now, $"the room {_options.Room} was destroyed");
             return;
         }
-        await _roomGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (data["publishers"] is JsonArray publishers)
-            {
-                foreach (var node in publishers)
-                {
-                    if (JanusPublisher.Parse(node) is { } publisher) await AddOrUpdateAsync(session, publisher, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            foreach (var key in new[] { "leaving", "unpublished", "kicked" })
-            {
-                if (data[key] is JsonValue id && id.ToString() != "ok") await RemoveAsync(session, id.ToString(), key, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _roomGate.Release();
-        }
-    }
-
-    private async Task AddOrUpdateAsync(JanusSession session, JanusPublisher publisher, CancellationToken cancellationToken)
-    {
-        if (!_participants.TryGetValue(publisher.Id, out var participant))
-        {
-            participant = new JanusParticipant(publisher, _options, _clock);
-            _participants.Add(publisher.Id, participant);
-            _present = [.. _present, participant];
-            Interlocked.Exchange(ref _lastPublisherTicks, Stopwatch.GetTimestamp());
-            Publish(new RosterEvent(_clock.Now, RosterEventKind.Joined, participant.Id, participant.DisplayName));
-            _log.LogInformation("{Participant} joined with {Streams}", participant, string.Join(", ", publisher.Streams.Select(s => $"{s.Type}/{s.Codec}")));
-        }
-        participant.Publisher = publisher;
-        foreach (var dropped in participant.DroppedStreams())
-        {
-            await _forwarders.StopAsync(session.Api, participant.PublisherId, dropped, cancellationToken).ConfigureAwait(false);
-            await participant.CloseAsync(dropped).ConfigureAwait(false);
-        }
-        foreach (var stream in participant.OpenStreams())
-            await _forwarders.StartAsync(session.Api, participant.PublisherId, stream, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task RemoveAsync(JanusSession? session, string publisherId, string why, CancellationToken cancellationToken)
-    {
-        if (!_participants.Remove(publisherId, out var participant)) return;
-        _present = _present.Where(p => p != participant).ToArray();
-        Interlocked.Exchange(ref _lastPublisherTicks, Stopwatch.GetTimestamp());
-        Publish(new RosterEvent(_clock.Now, RosterEventKind.Left, participant.Id, participant.DisplayName));
-        _log.LogInformation("{Participant} {Why} ({Statistics})", participant, why, participant.Statistics());
-        foreach (var stream in participant.Streams.ToList())
-        {
-            _reforwards.Remove(stream);
-            if (session is not null && !session.Closed)
-            {
-                try
-                {
-                    await _forwarders.StopAsync(session.Api, publisherId, stream, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is HttpRequestException or JanusApiException)
-                {
-                    _log.LogDebug("could not stop a forwarder of {Participant}: {Message}", participant, ex.Message);
-                }
-            }
-        }
-        await participant.DisposeAsync().ConfigureAwait(false);
+        await _roster.ApplyAsync(session, data, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every few hundred milliseconds: a lost session, the idle timeout, streams gone silent.</summary>
@@ -215,13 +144,21 @@ public sealed class JanusMeetingSource : MeetingSource
                     if (!await ReconnectAsync(session, await session.Lost.Task.ConfigureAwait(false), stop).ConfigureAwait(false)) return;
                     continue;
                 }
-                if (_options.IdleTimeout > TimeSpan.Zero && _present.Length == 0
-                    && Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastPublisherTicks)) >= _options.IdleTimeout)
+                if (_options.IdleTimeout > TimeSpan.Zero && _roster.Present.Length == 0
+                    && Stopwatch.GetElapsedTime(_roster.LastChangeTicks) >= _options.IdleTimeout)
                 {
                     End(_clock.Now, $"nobody published in room {_options.Room} for {_options.IdleTimeout.TotalSeconds:0.#} s");
                     return;
                 }
-                await ReforwardSilentStreamsAsync(session, stop).ConfigureAwait(false);
+                try
+                {
+                    await _roster.ReforwardSilentStreamsAsync(session, stop).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or JanusApiException)
+                {
+                    // Janus itself is in trouble: the long-poll notices and reconnects.
+                    _log.LogWarning("could not replace a forwarder: {Message}", ex.Message);
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -230,59 +167,12 @@ public sealed class JanusMeetingSource : MeetingSource
         }
     }
 
-    /// <summary>
-    /// A stream that stays silent while its publisher is present gets a new
-    /// forwarder (and key): after a publisher restarts with lower sequence
-    /// numbers, Janus's SRTP forwarder drops everything. A publisher that is
-    /// simply quiet costs a forwarder swap now and then (backing off to every 10 s).
-    /// </summary>
-    private async Task ReforwardSilentStreamsAsync(JanusSession session, CancellationToken stop)
-    {
-        await _roomGate.WaitAsync(stop).ConfigureAwait(false);
-        try
-        {
-            foreach (var participant in _participants.Values)
-            {
-                foreach (var stream in participant.Streams)
-                {
-                    var last = Math.Max(stream.LastPacketTicks, stream.ForwardedAtTicks);
-                    var attempts = _reforwards.GetValueOrDefault(stream);
-                    if (stream.LastPacketTicks > stream.ForwardedAtTicks) attempts = 0;
-                    var wait = TimeSpan.FromTicks(Math.Min(MaxReforwardInterval.Ticks, _options.StreamSilenceBeforeReforward.Ticks << Math.Min(attempts, 8)));
-                    if (Stopwatch.GetElapsedTime(last) < wait) continue;
-                    _reforwards[stream] = attempts + 1;
-                    Reforwards++;
-                    _log.LogInformation("{Kind} of {Participant} silent for {Seconds:0.0} s: replacing its forwarder", stream.Kind, participant, Stopwatch.GetElapsedTime(last).TotalSeconds);
-                    await _forwarders.StopAsync(session.Api, participant.PublisherId, stream, stop).ConfigureAwait(false);
-                    await _forwarders.StartAsync(session.Api, participant.PublisherId, stream, stop).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is HttpRequestException or JanusApiException)
-        {
-            // Janus itself is in trouble: the long-poll notices and reconnects.
-            _log.LogWarning("could not replace a forwarder: {Message}", ex.Message);
-        }
-        finally
-        {
-            _roomGate.Release();
-        }
-    }
-
     /// <summary>Janus was lost: everyone leaves the picture, then the room is rejoined until the reconnect timeout runs out.</summary>
     private async Task<bool> ReconnectAsync(JanusSession lost, string reason, CancellationToken stop)
     {
         _log.LogWarning("lost {Meeting}: {Reason}; reconnecting for up to {Seconds} s", Description, reason, _options.ReconnectTimeout.TotalSeconds);
         await lost.CloseAsync().ConfigureAwait(false);
-        await _roomGate.WaitAsync(stop).ConfigureAwait(false);
-        try
-        {
-            foreach (var id in _participants.Keys.ToList()) await RemoveAsync(null, id, "was lost with the session", stop).ConfigureAwait(false);
-        }
-        finally
-        {
-            _roomGate.Release();
-        }
+        await _roster.RemoveAllAsync(null, "was lost with the session", stop).ConfigureAwait(false);
 
         var deadline = Stopwatch.GetTimestamp() + (long)(_options.ReconnectTimeout.TotalSeconds * Stopwatch.Frequency);
         var lastError = reason;
@@ -313,7 +203,7 @@ public sealed class JanusMeetingSource : MeetingSource
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                foreach (var p in _present) ((JanusParticipant)p).Pump();
+                _roster.Pump();
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -335,36 +225,9 @@ public sealed class JanusMeetingSource : MeetingSource
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
         using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await _roomGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
-        {
-            foreach (var id in _participants.Keys.ToList()) await RemoveAsync(_session, id, "left the recording", cleanup.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            _roomGate.Release();
-        }
+        await _roster.RemoveAllAsync(_session, "left the recording", cleanup.Token).ConfigureAwait(false);
         if (_session is not null) await _session.CloseAsync().ConfigureAwait(false);
         _stop.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>One Janus session: its API client, its long-poll, and how it was lost.</summary>
-    private sealed class JanusSession(JanusApiClient api)
-    {
-        public JanusApiClient Api { get; } = api;
-        public Task? Poll { get; set; }
-        public TaskCompletionSource<string> Lost { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public bool Closed { get; private set; }
-
-        public async Task CloseAsync()
-        {
-            if (Closed) return;
-            Closed = true;
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await Api.DestroyAsync(timeout.Token).ConfigureAwait(false);
-            Api.Dispose();
-            if (Poll is not null) await Poll.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
-        }
     }
 }
