@@ -1,5 +1,5 @@
-// The `recorder` command. Verbs arrive with the issues that implement them
-// (see README.md, "CLI"); until then it only says so.
-Console.Error.WriteLine("recorder: error: no verbs are implemented yet");
-Console.Error.WriteLine("recorder: hint: see README.md, section CLI");
-return 2;
+// The `recorder` command: verbs live in Commands/ (one file each, listed in
+// CommandCatalog); every terminal-output rule lives in CliOutput.
+using Recorder.Cli;
+
+return await RecorderCli.RunAsync(args, CliConsole.FromProcess());

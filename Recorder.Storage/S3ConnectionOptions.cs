@@ -30,6 +30,14 @@ public sealed record S3ConnectionOptions
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Retries the SDK makes itself before an error reaches the caller (null: the
+    /// SDK's default). Read from AWS_MAX_ATTEMPTS (attempts, so retries + 1). The
+    /// multipart sink retries on top within its outage window; 0 here leaves all
+    /// retrying, and its counting, to the sink.
+    /// </summary>
+    public int? MaxErrorRetries { get; init; }
+
     public static S3ConnectionOptions FromEnvironment(Func<string, string?>? getVariable = null)
     {
         getVariable ??= Environment.GetEnvironmentVariable;
@@ -37,6 +45,8 @@ public sealed record S3ConnectionOptions
 
         var endpoint = Get("AWS_ENDPOINT_URL_S3") ?? Get("AWS_ENDPOINT_URL");
         var checksumSetting = Get("AWS_REQUEST_CHECKSUM_CALCULATION");
+        int? maxRetries = int.TryParse(Get("AWS_MAX_ATTEMPTS"), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var attempts) && attempts >= 1 ? attempts - 1 : null;
         return new S3ConnectionOptions
         {
             ServiceUrl = endpoint,
@@ -45,6 +55,7 @@ public sealed record S3ConnectionOptions
             SecretAccessKey = Get("AWS_SECRET_ACCESS_KEY"),
             SessionToken = Get("AWS_SESSION_TOKEN"),
             ForcePathStyle = endpoint is not null,
+            MaxErrorRetries = maxRetries,
             ChecksumsWhenRequiredOnly = checksumSetting is not null
                 ? string.Equals(checksumSetting, "when_required", StringComparison.OrdinalIgnoreCase)
                 : endpoint is not null,
@@ -59,6 +70,7 @@ public sealed record S3ConnectionOptions
             ForcePathStyle = ForcePathStyle || ServiceUrl is not null,
             Timeout = RequestTimeout,
         };
+        if (MaxErrorRetries is { } retries) config.MaxErrorRetry = retries;
         if (ServiceUrl is not null)
         {
             config.ServiceURL = ServiceUrl;

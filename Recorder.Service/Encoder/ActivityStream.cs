@@ -1,8 +1,16 @@
 namespace Recorder.Service.Encoder;
 
-/// <summary>A pass-through stream that reports each successful read or write (for stall detection).</summary>
+/// <summary>
+/// A pass-through stream that reports each successful read or write, and
+/// whether a read is waiting (for stall detection: output that is not being
+/// asked for is back-pressure from downstream, not a stuck encoder).
+/// </summary>
 internal sealed class ActivityStream(Stream inner, bool write, Action onActivity) : Stream
 {
+    private int _readsWaiting;
+
+    public bool ReadWaiting => Volatile.Read(ref _readsWaiting) > 0;
+
     public override bool CanRead => !write;
     public override bool CanWrite => write;
     public override bool CanSeek => false;
@@ -20,9 +28,17 @@ internal sealed class ActivityStream(Stream inner, bool write, Action onActivity
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (n > 0) onActivity();
-        return n;
+        Interlocked.Increment(ref _readsWaiting);
+        try
+        {
+            var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (n > 0) onActivity();
+            return n;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _readsWaiting);
+        }
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

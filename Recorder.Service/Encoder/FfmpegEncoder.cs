@@ -7,7 +7,8 @@ namespace Recorder.Service.Encoder;
 /// ffmpeg as a child process, driven through stdin (the Matroska feed) and
 /// stdout (fragmented MP4) only: no files, no named pipes, no sockets. stderr
 /// is kept as a bounded tail for error messages. A watchdog kills ffmpeg when
-/// input keeps arriving but no output appears for <see cref="FfmpegEncoderOptions.StallTimeout"/>.
+/// input keeps arriving but no output appears for <see cref="FfmpegEncoderOptions.StallTimeout"/>
+/// while the output is being read (a full stdout is the upload's back-pressure, not a stall).
 /// </summary>
 public sealed class FfmpegEncoder : IAsyncDisposable
 {
@@ -15,6 +16,7 @@ public sealed class FfmpegEncoder : IAsyncDisposable
     private readonly BoundedLineTail _stderr;
     private readonly CancellationTokenSource _watchdogStop = new();
     private readonly Task _watchdog;
+    private readonly ActivityStream _output;
     private long _lastInputTicks;
     private long _lastOutputTicks;
     private volatile bool _stalled;
@@ -26,7 +28,7 @@ public sealed class FfmpegEncoder : IAsyncDisposable
         Options = options;
         _lastOutputTicks = _lastInputTicks = Environment.TickCount64;
         Input = new ActivityStream(process.StandardInput.BaseStream, write: true, () => _lastInputTicks = Environment.TickCount64);
-        Output = new ActivityStream(process.StandardOutput.BaseStream, write: false, () => _lastOutputTicks = Environment.TickCount64);
+        _output = new ActivityStream(process.StandardOutput.BaseStream, write: false, () => _lastOutputTicks = Environment.TickCount64);
         _watchdog = WatchAsync(_watchdogStop.Token);
     }
 
@@ -37,7 +39,7 @@ public sealed class FfmpegEncoder : IAsyncDisposable
     public Stream Input { get; }
 
     /// <summary>ffmpeg's stdout: fragmented MP4.</summary>
-    public Stream Output { get; }
+    public Stream Output => _output;
 
     public string StderrTail => _stderr.ToString();
 
@@ -121,7 +123,8 @@ public sealed class FfmpegEncoder : IAsyncDisposable
         {
             var sinceOutput = Environment.TickCount64 - Volatile.Read(ref _lastOutputTicks);
             var inputNewer = Volatile.Read(ref _lastInputTicks) > Volatile.Read(ref _lastOutputTicks);
-            if (inputNewer && sinceOutput > Options.StallTimeout.TotalMilliseconds && !_process.HasExited)
+            // Only while its output is being waited for: a full stdout is back-pressure from a slow upload.
+            if (inputNewer && _output.ReadWaiting && sinceOutput > Options.StallTimeout.TotalMilliseconds && !_process.HasExited)
             {
                 _stalled = true;
                 Kill();

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Recorder.Service.Media;
 
 /// <summary>
@@ -8,7 +11,7 @@ namespace Recorder.Service.Media;
 /// </summary>
 public sealed class Painter
 {
-    private readonly Dictionary<(int From, int To), int[]> _indexMaps = new();
+    private readonly Dictionary<(int From, int To), ScaleMap> _indexMaps = new();
 
     public static void Fill(I420Frame frame, Rect rect, YuvColor color)
     {
@@ -81,24 +84,54 @@ public sealed class Painter
         var yMap = IndexMap(srcHeight, target.Height);
         for (var row = 0; row < target.Height; row++)
         {
-            var srcRow = src.Slice(yMap[row] * srcWidth, srcWidth);
+            var srcRow = src.Slice(yMap.Indices[row] * srcWidth, srcWidth);
             var dstRow = dst.Slice((target.Y + row) * dstStride + target.X, target.Width);
-            if (srcWidth == target.Width)
+            if (xMap.Runs is { } runs)
             {
-                srcRow.CopyTo(dstRow);
-                continue;
+                // Near 1:1 scales: the map is long runs of consecutive pixels; copy them whole.
+                foreach (var (dstStart, srcStart, length) in runs) srcRow.Slice(srcStart, length).CopyTo(dstRow.Slice(dstStart, length));
             }
-            for (var col = 0; col < dstRow.Length; col++) dstRow[col] = srcRow[xMap[col]];
+            else
+            {
+                GatherRow(srcRow, dstRow, xMap.Indices);
+            }
         }
     }
 
-    private int[] IndexMap(int from, int to)
+    /// <summary>
+    /// dst[i] = src[map[i]] without bounds checks: the hot loop of compositing.
+    /// Safe because every map entry is below the source width (see IndexMap)
+    /// and the map is as long as the destination row.
+    /// </summary>
+    private static void GatherRow(ReadOnlySpan<byte> src, Span<byte> dst, int[] map)
+    {
+        if (map.Length < dst.Length) throw new ArgumentException("index map shorter than the row", nameof(map));
+        ref var s = ref MemoryMarshal.GetReference(src);
+        ref var d = ref MemoryMarshal.GetReference(dst);
+        ref var m = ref MemoryMarshal.GetArrayDataReference(map);
+        for (var i = 0; i < dst.Length; i++)
+            Unsafe.Add(ref d, i) = Unsafe.Add(ref s, Unsafe.Add(ref m, i));
+    }
+
+    private ScaleMap IndexMap(int from, int to)
     {
         if (_indexMaps.TryGetValue((from, to), out var map)) return map;
-        map = new int[to];
+        var indices = new int[to];
         // Sample at the centre of each target pixel.
-        for (var i = 0; i < to; i++) map[i] = (int)Math.Min(from - 1, (2L * i + 1) * from / (2L * to));
+        for (var i = 0; i < to; i++) indices[i] = (int)Math.Min(from - 1, (2L * i + 1) * from / (2L * to));
+        var runs = new List<(int, int, int)>();
+        for (var i = 0; i < to;)
+        {
+            var start = i;
+            while (i + 1 < to && indices[i + 1] == indices[i] + 1) i++;
+            i++;
+            runs.Add((start, indices[start], i - start));
+        }
+        // Copying runs pays off when they are long; short ones are cheaper gathered.
+        map = new ScaleMap(indices, runs.Count * 8 <= to ? runs.ToArray() : null);
         _indexMaps[(from, to)] = map;
         return map;
     }
+
+    private sealed record ScaleMap(int[] Indices, (int DstStart, int SrcStart, int Length)[]? Runs);
 }

@@ -41,8 +41,9 @@ public sealed class VideoCompositor(int width, int height, LayoutKind layout)
             }
             else
             {
-                Painter.Fill(output, tile, YuvColor.Black);
-                _painter.DrawScaled(output, tile.Fit(picture.Width, picture.Height), picture);
+                var fitted = tile.Fit(picture.Width, picture.Height);
+                if (fitted != tile) Painter.Fill(output, tile, YuvColor.Black); // letterbox bars
+                _painter.DrawScaled(output, fitted, picture);
             }
             if (i == activeSpeaker && Layout == LayoutKind.Gallery && present.Count > 1)
                 Painter.Border(output, tile, 4, YuvColor.SpeakerBorder);

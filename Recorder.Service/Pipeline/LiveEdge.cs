@@ -13,7 +13,8 @@ namespace Recorder.Service.Pipeline;
 ///
 /// In real time the live edge never waits: when the pool is empty (the
 /// encoder fell behind) the frame is dropped and counted, and video frames
-/// that are already late by more than a frame are skipped. Audio is never
+/// later than <see cref="LiveEdgeOptions.MaxVideoLateness"/> (100 ms) are
+/// skipped; a shorter hiccup is caught up. Audio is never
 /// skipped for lateness (a pause catches up), only dropped when its pool is
 /// exhausted. In virtual time (sources that compute media on demand) it runs
 /// as fast as the encoder takes packets, waiting instead of dropping.
@@ -102,10 +103,12 @@ public sealed class LiveEdge
                 continue;
             }
 
-            var behind = (clock.Elapsed - videoAt).Ticks / frameTicks;
-            if (behind >= 1)
+            var late = clock.Elapsed - videoAt;
+            if (late > _options.MaxVideoLateness)
             {
-                // Late by more than a frame: skip to the frame that is due now.
+                // Too late to catch up: skip to the frame that is due now. Shorter delays
+                // (a scheduling hiccup) are caught up, each frame composited for its own time.
+                var behind = late.Ticks / frameTicks;
                 Stats.VideoDropped(behind);
                 videoIndex += behind;
                 continue;

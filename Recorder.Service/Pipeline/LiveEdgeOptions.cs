@@ -12,6 +12,8 @@ public sealed record LiveEdgeOptions
     public TimeSpan? MaxDuration { get; init; }
     /// <summary>Composited frames that may wait for the encoder: 8 × 1.4 MB at 720p. More are dropped, not queued.</summary>
     public int VideoQueueFrames { get; init; } = 8;
+    /// <summary>How late the clock may be with a video frame and still produce it (catching up after a hiccup) instead of skipping it.</summary>
+    public TimeSpan MaxVideoLateness { get; init; } = TimeSpan.FromMilliseconds(100);
     /// <summary>Mixed 20 ms audio blocks that may wait for the encoder (2 s).</summary>
     public int AudioQueueBlocks { get; init; } = 100;
 }

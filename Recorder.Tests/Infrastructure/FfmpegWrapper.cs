@@ -29,5 +29,8 @@ public sealed class FfmpegWrapper : IDisposable
     /// <summary>Exits at once with <paramref name="code"/>, printing a message on stderr.</summary>
     public static FfmpegWrapper FailingWith(int code, string message) => new($"echo '{message}' >&2\nexit {code}");
 
+    /// <summary>Reads its input and never writes anything: a stuck encoder.</summary>
+    public static FfmpegWrapper Swallowing() => new("cat > /dev/null"); // the shell keeps stdout open, as a stuck ffmpeg would
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

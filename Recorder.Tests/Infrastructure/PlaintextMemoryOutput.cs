@@ -16,14 +16,17 @@ public sealed class PlaintextMemoryOutput : IRecordingOutput
     public IReadOnlyList<string> RecipientFingerprints { get; } = ["test-double:plaintext"];
     public string ManifestLocation => "memory:manifest.json";
 
-    /// <summary>Makes StartSegmentAsync or the Nth write fail, to test failure paths.</summary>
+    /// <summary>Makes every write of a segment fail, to test failure paths.</summary>
     public Func<int, Exception?>? FailWriteOfSegment { get; init; }
+
+    /// <summary>Awaited before each write (segment, bytes written so far): a slow or stalled upload.</summary>
+    public Func<int, long, Task>? BeforeWrite { get; init; }
 
     public Task<ISegmentWriter> StartSegmentAsync(int number, CancellationToken cancellationToken)
     {
         var stream = new MemoryStream();
         if (!Segments.TryAdd(number, stream)) throw new InvalidOperationException($"segment {number} started twice");
-        return Task.FromResult<ISegmentWriter>(new Writer(number, stream, FailWriteOfSegment?.Invoke(number)));
+        return Task.FromResult<ISegmentWriter>(new Writer(number, stream, FailWriteOfSegment?.Invoke(number), BeforeWrite));
     }
 
     public Task PublishManifestAsync(RecordingManifest manifest, CancellationToken cancellationToken)
@@ -32,16 +35,16 @@ public sealed class PlaintextMemoryOutput : IRecordingOutput
         return Task.CompletedTask;
     }
 
-    private sealed class Writer(int number, MemoryStream stream, Exception? failure) : ISegmentWriter
+    private sealed class Writer(int number, MemoryStream stream, Exception? failure, Func<int, long, Task>? beforeWrite) : ISegmentWriter
     {
         public string Location => $"memory:segment-{number:0000}.mp4";
         public bool Aborted { get; private set; }
 
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> plaintext, CancellationToken cancellationToken)
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> plaintext, CancellationToken cancellationToken)
         {
             if (failure is not null) throw failure;
+            if (beforeWrite is not null) await beforeWrite(number, stream.Length);
             stream.Write(plaintext.Span);
-            return ValueTask.CompletedTask;
         }
 
         public Task<SegmentWritten> CompleteAsync(CancellationToken cancellationToken) =>

@@ -61,4 +61,26 @@ public sealed class LayoutTests
         Assert.Equal([10, 10, 20, 20, 30, 30, 40, 40], target.Y[..8].ToArray());
         Assert.Equal([50, 50, 60, 60, 70, 70, 80, 80], target.Y[24..32].ToArray());
     }
+
+    [Theory]
+    [InlineData(640, 360, 618, 348)]   // near 1:1: copied as runs
+    [InlineData(1280, 720, 618, 348)]  // 2:1 down: gathered
+    [InlineData(320, 180, 618, 348)]   // up
+    [InlineData(640, 480, 462, 348)]
+    public void Scaled_copy_equals_the_nearest_neighbour_reference(int sw, int sh, int tw, int th)
+    {
+        var source = new I420Frame(sw, sh);
+        new Random(42).NextBytes(source.Buffer);
+        var target = new I420Frame(640, 360);
+        var rect = new Rect(10, 6, tw, th);
+        new Painter().DrawScaled(target, rect, source);
+
+        static int Map(int i, int from, int to) => (int)Math.Min(from - 1, (2L * i + 1) * from / (2L * to));
+        for (var y = 0; y < th; y++)
+        for (var x = 0; x < tw; x++)
+            Assert.Equal(source.Y[Map(y, sh, th) * sw + Map(x, sw, tw)], target.Y[(rect.Y + y) * 640 + rect.X + x]);
+        for (var y = 0; y < th / 2; y++)
+        for (var x = 0; x < tw / 2; x++)
+            Assert.Equal(source.V[Map(y, sh / 2, th / 2) * (sw / 2) + Map(x, sw / 2, tw / 2)], target.V[(rect.Y / 2 + y) * 320 + rect.X / 2 + x]);
+    }
 }

@@ -4,6 +4,7 @@ using Recorder.Tests.Infrastructure;
 namespace Recorder.Tests.Pipeline;
 
 /// <summary>The pipeline under a dying or slow encoder, and across segment boundaries.</summary>
+[Collection(RealTimeCollection.Name)]
 [Trait("Category", "Integration")]
 public sealed class PipelineResilienceTests
 {
@@ -111,5 +112,33 @@ public sealed class PipelineResilienceTests
         Assert.Equal("failed", output.Manifests[^1].State);
         // Encoders that produced nothing leave no segment behind.
         Assert.Empty(output.Manifests[^1].Segments);
+    }
+
+    [Fact]
+    public async Task An_encoder_that_takes_input_but_gives_no_output_is_declared_stalled()
+    {
+        using var stuck = FfmpegWrapper.Swallowing();
+        var encoder = PipelineRunner.SmallFast with { FfmpegPath = stuck.Path, StallTimeout = TimeSpan.FromSeconds(2) };
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => PipelineRunner.RecordAsync(
+            "synthetic://?participants=1&seconds=30", encoder, realTime: true, configure: o => o with { MaxEncoderRestarts = 1 }));
+        Assert.StartsWith("the encoder failed 2 times; giving up: ffmpeg stalled: no output for 2 s while input kept arriving", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_slow_upload_holding_back_the_encoders_output_is_not_a_stall()
+    {
+        // The upload stops taking data for 4 s, twice the stall timeout, once the first fragment is out.
+        var held = 0;
+        var output = new PlaintextMemoryOutput
+        {
+            BeforeWrite = (_, written) => written > 0 && Interlocked.Exchange(ref held, 1) == 0 ? Task.Delay(TimeSpan.FromSeconds(4)) : Task.CompletedTask,
+        };
+        var encoder = PipelineRunner.SmallFast with { StallTimeout = TimeSpan.FromSeconds(2) };
+        var (manifest, _, _) = await PipelineRunner.RecordAsync("synthetic://?participants=2&seconds=7&marker=0", encoder, realTime: true, output: output);
+
+        Assert.Equal(1, held);
+        Assert.Equal(0, manifest.Stats!.EncoderRestarts);
+        var segment = Assert.Single(manifest.Segments);
+        Assert.Equal("the simulated meeting is over", segment.EndReason);
     }
 }

@@ -14,18 +14,19 @@ internal static class PipelineRunner
 
     public static async Task<(RecordingManifest Manifest, PlaintextMemoryOutput Output, SyntheticMeetingSource Source)> RecordAsync(
         string uri, FfmpegEncoderOptions? encoder = null, LayoutKind layout = LayoutKind.Gallery, bool? realTime = null,
-        TimeSpan? maxSegment = null, TimeSpan? maxDuration = null, PlaintextMemoryOutput? output = null)
+        TimeSpan? maxSegment = null, TimeSpan? maxDuration = null, PlaintextMemoryOutput? output = null,
+        Func<RecordingOptions, RecordingOptions>? configure = null)
     {
         var source = new SyntheticMeetingSource(SyntheticMeetingOptions.Parse(new Uri(uri)));
         output ??= new PlaintextMemoryOutput();
-        var manifest = await RecordSourceAsync(source, output, encoder, layout, realTime, maxSegment, maxDuration);
+        var manifest = await RecordSourceAsync(source, output, encoder, layout, realTime, maxSegment, maxDuration, configure);
         return (manifest, output, source);
     }
 
     /// <summary>Records any meeting source through the real pipeline into <paramref name="output"/>.</summary>
     public static async Task<RecordingManifest> RecordSourceAsync(MeetingSource source, IRecordingOutput output,
         FfmpegEncoderOptions? encoder = null, LayoutKind layout = LayoutKind.Gallery, bool? realTime = null,
-        TimeSpan? maxSegment = null, TimeSpan? maxDuration = null)
+        TimeSpan? maxSegment = null, TimeSpan? maxDuration = null, Func<RecordingOptions, RecordingOptions>? configure = null)
     {
         var options = new RecordingOptions
         {
@@ -38,7 +39,7 @@ internal static class PipelineRunner
             MaxSegmentDuration = maxSegment ?? TimeSpan.FromHours(1),
             MaxDuration = maxDuration,
         };
-        var pipeline = new RecordingPipeline(source, output, options);
+        var pipeline = new RecordingPipeline(source, output, configure?.Invoke(options) ?? options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         return await pipeline.RunAsync(CancellationToken.None, timeout.Token);
     }

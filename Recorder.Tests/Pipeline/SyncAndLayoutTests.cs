@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 
 namespace Recorder.Tests.Pipeline;
 
+[Collection(RealTimeCollection.Name)]
 [Trait("Category", "Integration")]
 public sealed class SyncAndLayoutTests(ITestOutputHelper log)
 {

@@ -1,0 +1,19 @@
+namespace Recorder.Cli;
+
+/// <summary>A failure the CLI reports as <c>recorder: error:</c> (and a hint) with its exit code.</summary>
+public sealed class CliException(string message, string? hint = null, int exitCode = CliExitCodes.Failure) : Exception(message)
+{
+    public string? Hint { get; } = hint;
+    public int ExitCode { get; } = exitCode;
+
+    public static CliException Usage(string message, string? hint = null) => new(message, hint, CliExitCodes.Usage);
+}
+
+/// <summary>The exit codes of the CLI contract.</summary>
+public static class CliExitCodes
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+    public const int Violation = 3;
+}

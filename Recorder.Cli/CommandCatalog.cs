@@ -1,0 +1,16 @@
+using Recorder.Cli.Commands;
+
+namespace Recorder.Cli;
+
+/// <summary>The verbs of <c>recorder</c>. A new verb is a file under Commands/ and one line here.</summary>
+public static class CommandCatalog
+{
+    public static IReadOnlyList<ICliCommand> All { get; } =
+    [
+        new KeygenCommand(),
+        new EncryptCommand(),
+        new DecryptCommand(),
+        new InspectCommand(),
+        new GrantCommand(),
+    ];
+}

@@ -1,0 +1,18 @@
+using Recorder.Cli.S3;
+
+namespace Recorder.Cli.IO;
+
+/// <summary>Opens SOURCE: a local path (seekable), <c>-</c> (stdin) or <c>s3://bucket/key</c> (seekable, ranged GETs).</summary>
+public static class InputSource
+{
+    public const int CopyBufferBytes = 4 * 1024 * 1024;
+
+    public static async Task<System.IO.Stream> OpenAsync(string source, CliContext context, CancellationToken ct)
+    {
+        if (source == "-") return context.Console.StandardInput;
+        if (S3Uri.IsS3(source)) return await S3ReadStream.OpenAsync(context.Services.S3, S3Uri.Parse(source), ct);
+        if (Directory.Exists(source)) throw new CliException($"{source} is a directory");
+        if (!File.Exists(source)) throw new CliException($"no such file: {source}");
+        return new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+    }
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Amazon.Runtime;
+using Recorder.Crypto;
+
+namespace Recorder.Cli;
+
+/// <summary>Parses, runs a verb, and turns every failure into the contract's exit code and stderr lines.</summary>
+public static class RecorderCli
+{
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
+    {
+        var context = new CliContext(console);
+        var root = new RootCommand("recorder: encrypted meeting recordings (age v1 files, S3)");
+        foreach (var command in CommandCatalog.All) root.Subcommands.Add(command.Build(context));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // An unknown word explains more than the missing command it causes.
+            var first = parse.Errors.OrderBy(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1).First();
+            context.Output.Error(first.Message, $"run 'recorder {VerbOf(args, root)}--help' for usage");
+            return CliExitCodes.Usage;
+        }
+        var stdout = new StreamWriter(console.StandardOutput, leaveOpen: true) { AutoFlush = true, NewLine = "\n" };
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = console.StandardError,
+                EnableDefaultExceptionHandler = false,
+            }, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            var (code, message, hint) = Describe(e);
+            context.Output.Error(message, hint);
+            return code;
+        }
+        finally
+        {
+            await stdout.FlushAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The exit code, message and hint for a failure; never key material.</summary>
+    internal static (int Code, string Message, string? Hint) Describe(Exception e) => e switch
+    {
+        CliException c => (c.ExitCode, c.Message, c.Hint),
+        AgeNoIdentityMatchException n => (CliExitCodes.Failure, n.Message,
+            "the file was encrypted for other keys; 'recorder inspect' lists its recipients"),
+        AgeDecryptionException d => (CliExitCodes.Failure, d.Message, null),
+        FileNotFoundException f => (CliExitCodes.Failure, $"no such file: {f.FileName}", null),
+        DirectoryNotFoundException => (CliExitCodes.Failure, "no such directory for a file given", null),
+        UnauthorizedAccessException => (CliExitCodes.Failure, "permission denied on a file given", null),
+        AmazonServiceException a => (CliExitCodes.Failure, $"{a.ErrorCode ?? "request failed"}: {a.Message}",
+            "check the AWS_* variables and that the credentials may perform the operation"),
+        AmazonClientException a => (CliExitCodes.Failure, a.Message, "check AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_KMS and the network"),
+        OperationCanceledException => (CliExitCodes.Failure, "cancelled", null),
+        IOException io => (CliExitCodes.Failure, io.Message, null),
+        _ => (CliExitCodes.Failure, $"unexpected {e.GetType().Name}: {e.Message}", null),
+    };
+
+    private static string VerbOf(string[] args, RootCommand root) =>
+        args.Length > 0 && root.Subcommands.Any(c => c.Name == args[0]) ? args[0] + " " : "";
+}

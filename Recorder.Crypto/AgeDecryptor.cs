@@ -1,0 +1,74 @@
+using Recorder.Crypto.Format;
+using Recorder.Crypto.Primitives;
+using Recorder.Crypto.Stream;
+
+namespace Recorder.Crypto;
+
+/// <summary>Entry point for reading age v1 files.</summary>
+public static class AgeDecryptor
+{
+    /// <summary>
+    /// Reads the header, unwraps the file key with the first identity that can,
+    /// checks the header MAC, and returns the plaintext as a read-only stream that
+    /// authenticates every chunk before releasing it and fails at the end of a
+    /// truncated file. Throws <see cref="AgeNoIdentityMatchException"/> ("not my key")
+    /// or <see cref="AgeDecryptionException"/> (corrupted or tampered with).
+    /// </summary>
+    public static Task<System.IO.Stream> OpenAsync(System.IO.Stream ciphertext, IReadOnlyList<IIdentity> identities, CancellationToken ct = default) =>
+        OpenAsync(ciphertext, identities, new AgeDecryptOptions(), ct);
+
+    public static async Task<System.IO.Stream> OpenAsync(
+        System.IO.Stream ciphertext, IReadOnlyList<IIdentity> identities, AgeDecryptOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        ArgumentNullException.ThrowIfNull(options);
+        var (header, leftover) = await HeaderReader.ReadAsync(ciphertext, ct).ConfigureAwait(false);
+        using var fileKey = await FileKeyUnwrapper.UnwrapAsync(header, identities, ct).ConfigureAwait(false);
+
+        var nonce = new byte[AgePayloadLayout.NonceSize];
+        var fromLeftover = Math.Min(nonce.Length, leftover.Length);
+        leftover.Span[..fromLeftover].CopyTo(nonce);
+        if (fromLeftover < nonce.Length)
+        {
+            var read = await ciphertext.ReadAtLeastAsync(nonce.AsMemory(fromLeftover), nonce.Length - fromLeftover, throwOnEndOfStream: false, ct)
+                .ConfigureAwait(false);
+            if (fromLeftover + read < nonce.Length) throw AgeDecryptionException.Header("the payload nonce is missing or short");
+        }
+        var cipher = PayloadCipher.Derive(fileKey.Span, nonce, options.MaxDegreeOfParallelism);
+        return new AgeDecryptingStream(ciphertext, cipher, leftover[fromLeftover..], options.ChunksPerBatch, options.LeaveOpen);
+    }
+
+    /// <summary>
+    /// Opens a seekable age file (from its current position) for random access to
+    /// plaintext byte ranges. The final chunk is checked first, so the plaintext
+    /// length is authenticated before any read; each read authenticates the chunks
+    /// it touches. Reading the whole stream authenticates the whole file.
+    /// </summary>
+    public static async Task<AgeRandomAccessStream> OpenRandomAccessAsync(
+        System.IO.Stream ciphertext, IReadOnlyList<IIdentity> identities, AgeDecryptOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        if (!ciphertext.CanSeek) throw new ArgumentException("random access needs a seekable stream", nameof(ciphertext));
+        options ??= new AgeDecryptOptions();
+        var start = ciphertext.Position;
+        var (header, _) = await HeaderReader.ReadAsync(ciphertext, ct).ConfigureAwait(false);
+        using var fileKey = await FileKeyUnwrapper.UnwrapAsync(header, identities, ct).ConfigureAwait(false);
+
+        var nonceOffset = start + header.EncodedLength;
+        var nonce = new byte[AgePayloadLayout.NonceSize];
+        ciphertext.Position = nonceOffset;
+        var read = await ciphertext.ReadAtLeastAsync(nonce, nonce.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+        if (read < nonce.Length) throw AgeDecryptionException.Header("the payload nonce is missing or short");
+
+        var cipher = PayloadCipher.Derive(fileKey.Span, nonce, options.MaxDegreeOfParallelism);
+        try
+        {
+            return await AgeRandomAccessStream.OpenAsync(ciphertext, nonceOffset + nonce.Length, cipher, options, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            cipher.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using Recorder.Crypto.Format;
+using Recorder.Crypto.Primitives;
+using Recorder.Crypto.Recipients;
+using Recorder.Crypto.Stream;
+
+namespace Recorder.Crypto;
+
+/// <summary>Entry point for writing age v1 files.</summary>
+public static class AgeEncryptor
+{
+    /// <summary>
+    /// Generates a fresh 16-byte file key, wraps it for every recipient (KMS
+    /// <c>Encrypt</c> happens here), writes the header (with the recipient-hint
+    /// stanza unless disabled) and the payload nonce to <paramref name="destination"/>,
+    /// and returns the stream that seals the plaintext written to it. Call
+    /// <see cref="AgeEncryptingStream.FinishAsync"/> (or dispose it) to seal the final chunk.
+    /// </summary>
+    public static async Task<AgeEncryptingStream> CreateAsync(
+        System.IO.Stream destination, IReadOnlyList<IRecipient> recipients,
+        AgeEncryptOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(recipients);
+        if (recipients.Count == 0) throw new ArgumentException("at least one recipient", nameof(recipients));
+        if (!destination.CanWrite) throw new ArgumentException("the destination must be writable", nameof(destination));
+        options ??= new AgeEncryptOptions();
+        if (options.ChunksPerBatch < 1) throw new ArgumentException("ChunksPerBatch must be at least 1", nameof(options));
+
+        using var fileKey = FileKey.Generate();
+        var header = await WriteHeaderAsync(fileKey, recipients, options, cancellationToken).ConfigureAwait(false);
+
+        var nonce = RandomNumberGenerator.GetBytes(AgePayloadLayout.NonceSize);
+        var cipher = PayloadCipher.Derive(fileKey.Span, nonce, options.MaxDegreeOfParallelism, options.ForceBouncyCastle);
+        try
+        {
+            await destination.WriteAsync(header, cancellationToken).ConfigureAwait(false);
+            await destination.WriteAsync(nonce, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            cipher.Dispose();
+            throw;
+        }
+        return new AgeEncryptingStream(destination, cipher, options);
+    }
+
+    /// <summary>The encoded header (stanzas, hints, MAC) for <paramref name="fileKey"/>.</summary>
+    internal static async Task<byte[]> WriteHeaderAsync(
+        SecretBuffer fileKey, IReadOnlyList<IRecipient> recipients, AgeEncryptOptions options,
+        CancellationToken cancellationToken, IEnumerable<AgeStanza>? keptStanzas = null)
+    {
+        var stanzas = new List<AgeStanza>(keptStanzas?.Where(s => s.Type != RecipientHints.Type) ?? []);
+        var hints = new List<string>(keptStanzas is null ? [] : RecipientHints.Read(keptStanzas));
+        foreach (var recipient in recipients)
+        {
+            ArgumentNullException.ThrowIfNull(recipient, nameof(recipients));
+            stanzas.Add(await recipient.WrapAsync(fileKey, options, cancellationToken).ConfigureAwait(false));
+            hints.Add(recipient.Fingerprint);
+        }
+        if (options.IncludeRecipientHints) stanzas.Add(RecipientHints.Create(hints));
+        if (stanzas.Count > AgeHeader.MaxStanzaCount) throw new ArgumentException("too many recipients", nameof(recipients));
+        return HeaderMac.Seal(fileKey.Span, stanzas);
+    }
+}

@@ -1,0 +1,20 @@
+namespace Recorder.Crypto;
+
+/// <summary>
+/// None of the given identities can unwrap the file key ("not my key"): the file
+/// may be intact but was encrypted for someone else. <see cref="Reasons"/> lists
+/// why identities that had a matching stanza type could not use it (for example
+/// a KMS refusal), without key material.
+/// </summary>
+public sealed class AgeNoIdentityMatchException : AgeException
+{
+    public AgeNoIdentityMatchException(IReadOnlyList<string> reasons)
+        : base(reasons.Count == 0
+            ? "no identity matched any of the file's recipients"
+            : $"no identity matched any of the file's recipients ({string.Join("; ", reasons)})")
+    {
+        Reasons = reasons;
+    }
+
+    public IReadOnlyList<string> Reasons { get; }
+}

@@ -1,0 +1,24 @@
+using System.Security.Cryptography;
+
+namespace Recorder.Storage;
+
+/// <summary>Content-MD5 values and the multipart ETag S3 derives from them.</summary>
+public static class ContentMd5
+{
+    /// <summary>Base64 MD5 of <paramref name="content"/>, as the Content-MD5 header carries it.</summary>
+    public static string Of(ReadOnlySpan<byte> content) => Convert.ToBase64String(MD5.HashData(content));
+
+    /// <summary>
+    /// The ETag S3 gives a multipart object: hex MD5 of the concatenated binary
+    /// part MD5s, a dash and the part count, in quotes. Lets a retried
+    /// completion whose first answer was lost check that the object that now
+    /// exists is the one it completed.
+    /// </summary>
+    public static string MultipartETag(IReadOnlyList<string> partContentMd5s)
+    {
+        var concatenated = new byte[partContentMd5s.Count * 16];
+        for (var i = 0; i < partContentMd5s.Count; i++)
+            Convert.FromBase64String(partContentMd5s[i]).CopyTo(concatenated, i * 16);
+        return $"\"{Convert.ToHexStringLower(MD5.HashData(concatenated))}-{partContentMd5s.Count}\"";
+    }
+}
