@@ -29,7 +29,7 @@ public sealed class JanusRestartTests(ITestOutputHelper log)
         await using var source = new JanusMeetingSource(JanusMeetingOptions.Parse(new Uri(janus.MeetingUri(Room, "&reconnect=20"))), new TestOutputLogger(log, "janus"));
         var output = new PlaintextMemoryOutput();
         var recording = PipelineRunner.RecordSourceAsync(source, output, realTime: true, maxDuration: TimeSpan.FromSeconds(14));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await RosterWindows.RecordingTime(source, TimeSpan.FromSeconds(3));
         await janus.StopKeepingFolderAsync();
         await alice.StopAsync();
         await janus.StartAgainAsync();
@@ -73,7 +73,7 @@ public sealed class JanusRestartTests(ITestOutputHelper log)
             await admin.CreateRoomAsync(Room);
             await using var source = new JanusMeetingSource(JanusMeetingOptions.Parse(new Uri(janus.MeetingUri(Room, "&reconnect=2&idle=0"))), new TestOutputLogger(log, "janus"));
             var recording = PipelineRunner.RecordSourceAsync(source, new PlaintextMemoryOutput(), realTime: true, maxDuration: TimeSpan.FromSeconds(30));
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            await RosterWindows.RecordingTime(source, TimeSpan.FromSeconds(2));
             await janus.StopKeepingFolderAsync();
             var manifest = await recording;
 

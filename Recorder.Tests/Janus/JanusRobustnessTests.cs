@@ -29,7 +29,7 @@ public sealed class JanusRobustnessTests(JanusFixture janus, ITestOutputHelper l
         await using var source = Source(room);
         var output = new PlaintextMemoryOutput();
         var recording = PipelineRunner.RecordSourceAsync(source, output, realTime: true, maxDuration: TimeSpan.FromSeconds(11));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await RosterWindows.RecordingTime(source, TimeSpan.FromSeconds(3));
         await alice.StopAsync();
         // The same publisher, 20,000 sequence numbers lower: Janus's libsrtp takes that for a replay of old packets.
         alice.Start(port, firstSequence: 10_000);
@@ -65,9 +65,9 @@ public sealed class JanusRobustnessTests(JanusFixture janus, ITestOutputHelper l
         await using var source = Source(room);
         var output = new PlaintextMemoryOutput();
         var recording = PipelineRunner.RecordSourceAsync(source, output, realTime: true, maxDuration: TimeSpan.FromSeconds(11));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await RosterWindows.RecordingTime(source, TimeSpan.FromSeconds(3));
         await quiet.StopAsync();
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await RosterWindows.RecordingTime(source, TimeSpan.FromSeconds(7));
         quiet.Start(quietPort, firstSequence: 20_000);
         var manifest = await recording;
         var roster = RosterWindows.Read(source, TimeSpan.FromSeconds(11));
@@ -113,7 +113,7 @@ public sealed class JanusRobustnessTests(JanusFixture janus, ITestOutputHelper l
 
         await using var source = Source(room);
         var recording = PipelineRunner.RecordSourceAsync(source, new PlaintextMemoryOutput(), realTime: true, maxDuration: TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await RosterWindows.RecordingTime(source, TimeSpan.FromSeconds(2));
         var forwarders = await admin.MessageAsync(new JsonObject { ["request"] = "listforwarders", ["room"] = room });
         log.WriteLine(forwarders.ToJsonString());
         var list = ((JsonArray)forwarders["publishers"]!).SelectMany(p => (JsonArray)p!["forwarders"]!).ToList();
@@ -141,7 +141,7 @@ public sealed class JanusRobustnessTests(JanusFixture janus, ITestOutputHelper l
         await using (var source = Source(room, "&idle=2"))
         {
             var recording = PipelineRunner.RecordSourceAsync(source, new PlaintextMemoryOutput(), realTime: true, maxDuration: TimeSpan.FromSeconds(30));
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            await RosterWindows.RecordingTime(source, TimeSpan.FromSeconds(2));
             await admin.RemoveRemotePublisherAsync(room, id);
             manifest = await recording;
         }

@@ -10,6 +10,12 @@ internal static class RosterWindows
     /// <summary>Margin around a join or leave in which a tone may or may not be heard yet (network, playout delay, AAC).</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
 
+    /// <summary>Waits until the recording clock has reached <paramref name="at"/> (start-up takes a varying while).</summary>
+    public static async Task RecordingTime(Recorder.Service.Meetings.Janus.JanusMeetingSource source, TimeSpan at)
+    {
+        while (source.Now < at) await Task.Delay(20);
+    }
+
     public static Dictionary<string, (TimeSpan Join, TimeSpan Leave)> Read(MeetingSource source, TimeSpan end)
     {
         var windows = new Dictionary<string, (TimeSpan Join, TimeSpan Leave)>();

@@ -40,6 +40,9 @@ public sealed class JanusMeetingSource : MeetingSource
     /// <summary>How often forwarders were replaced because their stream went silent (publisher restarts).</summary>
     public int Reforwards => _roster.Reforwards;
 
+    /// <summary>Recording time as the source sees it (from the clock's first snapshot on).</summary>
+    public TimeSpan Now => _clock.Now;
+
     /// <summary>How often the session was re-established after Janus was lost.</summary>
     public int Reconnects { get; private set; }
 
