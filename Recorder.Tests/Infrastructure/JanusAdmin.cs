@@ -29,19 +29,20 @@ public sealed class JanusAdmin(Uri apiUrl) : IDisposable
         await MessageAsync(body);
     }
 
-    /// <summary>Adds a remote publisher; returns its id and the UDP port to send its RTP to (audio SSRC 1000, video SSRC 1010).</summary>
-    public async Task<(long Id, int Port)> AddRemotePublisherAsync(long room, string display, bool audio = true, bool video = true, string? secret = null)
+    /// <summary>Adds a remote publisher; returns its id and the UDP ports to send its RTP (SSRC 1000 for the first stream, 1010 for the second) and RTCP to.</summary>
+    public async Task<RemotePublisherPorts> AddRemotePublisherAsync(long room, string display, bool audio = true, bool video = true, string? secret = null)
     {
+        // Janus takes a remote publisher's streams by position: mindex (and so the SSRC 1000 + 10·mindex) counts from 0.
         var streams = new JsonArray();
         if (audio) streams.Add(new JsonObject { ["type"] = "audio", ["mid"] = "0", ["mindex"] = 0, ["codec"] = "opus" });
-        if (video) streams.Add(new JsonObject { ["type"] = "video", ["mid"] = "1", ["mindex"] = 1, ["codec"] = "vp8" });
+        if (video) streams.Add(new JsonObject { ["type"] = "video", ["mid"] = audio ? "1" : "0", ["mindex"] = audio ? 1 : 0, ["codec"] = "vp8" });
         var body = new JsonObject
         {
             ["request"] = "add_remote_publisher", ["room"] = room, ["display"] = display, ["iface"] = "127.0.0.1", ["streams"] = streams,
         };
         if (secret is not null) body["secret"] = secret;
         var data = await MessageAsync(body);
-        return ((long)data["id"]!, (int)data["port"]!);
+        return new RemotePublisherPorts((long)data["id"]!, (int)data["port"]!, (int)data["rtcp_port"]!);
     }
 
     public async Task RemoveRemotePublisherAsync(long room, long id, string? secret = null)
@@ -79,4 +80,10 @@ public sealed class JanusAdmin(Uri apiUrl) : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+}
+
+/// <summary>A remote publisher's id and the ports Janus takes its RTP and RTCP on.</summary>
+public sealed record RemotePublisherPorts(long Id, int Port, int RtcpPort)
+{
+    public void Deconstruct(out long id, out int port) => (id, port) = (Id, Port);
 }

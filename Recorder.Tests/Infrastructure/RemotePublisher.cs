@@ -8,7 +8,7 @@ namespace Recorder.Tests.Infrastructure;
 /// (300 + 150·i Hz, the synthetic convention) and colour with a moving white
 /// square is encoded once (Opus + VP8, in the test's temporary folder), then
 /// replayed in a loop with <c>-c copy</c> as RTP to a Janus remote publisher
-/// port: cheap on CPU. Audio SSRC 1000, video SSRC 1010, as Janus expects.
+/// port: cheap on CPU. SSRC 1000 + 10·mindex (audio 1000, video 1010; video alone 1000), as Janus expects.
 /// </summary>
 public sealed class RemotePublisher : IAsyncDisposable
 {
@@ -62,7 +62,7 @@ public sealed class RemotePublisher : IAsyncDisposable
         var seq = firstSequence is { } s ? new[] { "-seq", s.ToString(CultureInfo.InvariantCulture) } : [];
         var url = $"rtp://127.0.0.1:{port}?pkt_size=1200";
         if (HasAudio) args.AddRange(["-map", "0:a", "-c", "copy", "-payload_type", "111", "-ssrc", "1000", .. seq, "-f", "rtp", url]);
-        if (HasVideo) args.AddRange(["-map", "0:v", "-c", "copy", "-payload_type", "96", "-ssrc", "1010", .. seq, "-f", "rtp", url]);
+        if (HasVideo) args.AddRange(["-map", "0:v", "-c", "copy", "-payload_type", "96", "-ssrc", HasAudio ? "1010" : "1000", .. seq, "-f", "rtp", url]);
         foreach (var a in args) info.ArgumentList.Add(a);
         _ffmpeg = Process.Start(info)!;
         _ffmpeg.StandardOutput.BaseStream.CopyToAsync(Stream.Null);

@@ -38,7 +38,7 @@ internal sealed class JanusForwarders(JanusMeetingOptions options)
         if (options.Secret is { } secret) request["secret"] = secret;
         var answer = await api.RequestAsync(request, cancellationToken).ConfigureAwait(false);
         var forwarder = (answer["forwarders"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault()
-            ?? throw new JanusApiException(0, "Janus answered rtp_forward without a forwarder");
+            ?? throw new JanusApiException(0, $"the VideoRoom set up no forwarder for stream {stream.Mid} (does the publisher send it?)");
         stream.ForwarderId = (long?)forwarder["stream_id"];
         if ((int?)forwarder["local_rtcp_port"] is { } rtcp and > 0) stream.JanusRtcp = new IPEndPoint(IPAddress.Loopback, rtcp);
     }

@@ -91,7 +91,7 @@ internal sealed class JanusRoster(JanusMeetingOptions options, RecordingClock cl
                     Reforwards++;
                     log.LogInformation("{Kind} of {Participant} silent for {Seconds:0.0} s: replacing its forwarder", stream.Kind, participant, Stopwatch.GetElapsedTime(last).TotalSeconds);
                     await _forwarders.StopAsync(session.Api, participant.PublisherId, stream, cancellationToken).ConfigureAwait(false);
-                    await _forwarders.StartAsync(session.Api, participant.PublisherId, stream, cancellationToken).ConfigureAwait(false);
+                    await ForwardAsync(session, participant, stream, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -124,8 +124,25 @@ internal sealed class JanusRoster(JanusMeetingOptions options, RecordingClock cl
             await _forwarders.StopAsync(session.Api, participant.PublisherId, dropped, cancellationToken).ConfigureAwait(false);
             await participant.CloseAsync(dropped).ConfigureAwait(false);
         }
-        foreach (var stream in participant.OpenStreams())
+        foreach (var stream in participant.OpenStreams()) await ForwardAsync(session, participant, stream, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sets up a forwarder. A refusal for one stream (the VideoRoom does not
+    /// know its mid, the room's secret is wrong) leaves that stream silent and
+    /// is retried with the silent-stream back-off; an unreachable Janus is the
+    /// session's problem and propagates.
+    /// </summary>
+    private async Task ForwardAsync(JanusSession session, JanusParticipant participant, ForwardedStream stream, CancellationToken cancellationToken)
+    {
+        try
+        {
             await _forwarders.StartAsync(session.Api, participant.PublisherId, stream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JanusApiException ex)
+        {
+            log.LogWarning("could not forward the {Kind} of {Participant}: {Message}", stream.Kind, participant, ex.Message);
+        }
     }
 
     private async Task RemoveAsync(JanusSession? session, string publisherId, string why, CancellationToken cancellationToken)
