@@ -30,6 +30,7 @@ internal sealed class ForwardedStream : IAsyncDisposable
     private long _lastPacketTicks;
     private uint _lastSsrc;
     private long _rejected;
+    private bool _disposed;
 
     public ForwardedStream(string kind, string mid, IRtpSink sink, RecordingClock clock, int jitterSlots, TimeSpan maxReorderWait)
     {
@@ -82,6 +83,8 @@ internal sealed class ForwardedStream : IAsyncDisposable
     {
         lock (_gate)
         {
+            // The roster may still pump a participant that is being closed: after disposal nothing reaches the sink.
+            if (_disposed) return;
             Drain(Stopwatch.GetTimestamp());
             _sink.OnIdle(this);
         }
@@ -96,7 +99,7 @@ internal sealed class ForwardedStream : IAsyncDisposable
         {
             _rtcp.SendTo(_rtcpOut.AsSpan(0, length), SocketFlags.None, target);
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // Feedback is best effort; the room's fir_freq still brings keyframes.
         }
@@ -112,7 +115,7 @@ internal sealed class ForwardedStream : IAsyncDisposable
             {
                 received = await _rtp.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
                 return;
             }
@@ -123,6 +126,7 @@ internal sealed class ForwardedStream : IAsyncDisposable
             var now = Stopwatch.GetTimestamp();
             lock (_gate)
             {
+                if (_disposed) return;
                 if (_srtp is null || _srtp.Unprotect(buffer.AsSpan(0, received), out var length) != SrtpResult.Ok
                     || !RtpPacket.TryParse(buffer.AsSpan(0, length), out var header))
                 {
@@ -150,7 +154,7 @@ internal sealed class ForwardedStream : IAsyncDisposable
                 var result = await _rtcp.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
                 if (JanusRtcp is null && result.RemoteEndPoint is IPEndPoint from) JanusRtcp = from;
             }
-            catch (OperationCanceledException)
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
                 return;
             }
@@ -178,6 +182,7 @@ internal sealed class ForwardedStream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        lock (_gate) _disposed = true;
         await _stop.CancelAsync().ConfigureAwait(false);
         _rtp.Dispose();
         _rtcp.Dispose();

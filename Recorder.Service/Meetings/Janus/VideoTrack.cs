@@ -69,8 +69,16 @@ internal sealed class VideoTrack(VideoFrameQueue pictures, TimeSpan playoutDelay
         }
         _decoderRefused = false;
         if (width < 2 || height < 2) return;
-        _decoder = Vp8Decoder.Start(width, height, pictures, ffmpegPath);
-        DecoderStarts++;
+        try
+        {
+            _decoder = Vp8Decoder.Start(width, height, pictures, ffmpegPath);
+            DecoderStarts++;
+        }
+        catch (Recorder.Service.Encoder.FfmpegException ex)
+        {
+            // No decoder, no picture: the tile shows the name only, and the next keyframe tries again.
+            LastDecoderError = ex.Message;
+        }
     }
 
     public async ValueTask DisposeAsync()
