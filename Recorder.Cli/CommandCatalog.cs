@@ -12,5 +12,7 @@ public static class CommandCatalog
         new DecryptCommand(),
         new InspectCommand(),
         new GrantCommand(),
+        new RecordCommand(),
+        new DemoCommand(),
     ];
 }

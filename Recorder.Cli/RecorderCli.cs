@@ -43,10 +43,23 @@ public static class RecorderCli
         }
     }
 
+    /// <summary>Started without the launcher: the runtime has already put its diagnostic files in /tmp.</summary>
+    public static int RefuseWithoutHardening(CliConsole console)
+    {
+        new CliOutput(console).Error(
+            "DOTNET_EnableDiagnostics=0 was not set when the runtime started, so it has created diagnostic files in /tmp; meeting media will not be handled",
+            "run the 'recorder' launcher script (not recorder-apphost or 'dotnet recorder.dll'), or set DOTNET_EnableDiagnostics=0 first");
+        return CliExitCodes.Failure;
+    }
+
     /// <summary>The exit code, message and hint for a failure; never key material.</summary>
     internal static (int Code, string Message, string? Hint) Describe(Exception e) => e switch
     {
         CliException c => (c.ExitCode, c.Message, c.Hint),
+        Storage.StorageDestinationException d => (CliExitCodes.Failure, d.Message,
+            "check that the bucket exists and that these credentials may write to it (AWS_* variables)"),
+        Storage.StorageException s => (CliExitCodes.Failure, s.Message, "S3 could not be reached for long enough; the upload can be recovered"),
+        Service.Encoder.FfmpegException f => (CliExitCodes.Failure, f.Message, "is ffmpeg installed? (localstack/install.sh ffmpeg)"),
         AgeNoIdentityMatchException n => (CliExitCodes.Failure, n.Message,
             "the file was encrypted for other keys; 'recorder inspect' lists its recipients"),
         AgeDecryptionException d => (CliExitCodes.Failure, d.Message, null),

@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
-# The quick-start demo, from a fresh Debian 12 machine: installs what is
-# missing, builds, starts the local S3 (Ceph RGW on 127.0.0.1), runs a
-# recording end to end, decrypts it with the stock age CLI and checks it, then
-# stops the S3. What it leaves you: demo-output/host.key (the host's identity)
-# and demo-output/recording.mp4 (the decrypted recording).
+# The quick-start demo, from a fresh Debian 12 machine (as root): installs what
+# is missing, builds, starts a throwaway local S3 (Ceph RGW on 127.0.0.1), runs
+# `recorder demo` — a 20-second synthetic meeting recorded in real time,
+# encrypted for a new host key, uploaded, audited without the key and
+# decrypted with it — then checks the result with the stock tools (aws, age,
+# ffprobe) and stops the S3.
 #
-# Today's path (grows into `recorder demo` as the pipeline lands): a synthetic
-# meeting encoded by ffmpeg to fragmented MP4 on a pipe, encrypted as a stream
-# for the host's key only, multipart-uploaded from the pipe, downloaded,
-# decrypted, compared by SHA-256 and probed. Plaintext never touches the disk
-# on the way up.
+# Leaves demo-output/host.key (the host's identity) and
+# demo-output/recording-0001.mp4 (the decrypted recording).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 say() { echo "demo: $*" >&2; }
 
+if ! command -v dotnet >/dev/null; then
+  say "error: the .NET SDK (dotnet 10) is not on PATH"
+  exit 1
+fi
 "$ROOT/localstack/install.sh" base ffmpeg age ceph awscli
 
+export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+say "building (Release)"
+dotnet build "$ROOT/Recorder.Cli/Recorder.Cli.csproj" -c Release -nodeReuse:false -p:UseSharedCompilation=false -v q -clp:ErrorsOnly
+RECORDER="$ROOT/Recorder.Cli/bin/Release/net10.0/recorder"
+
 OUT="$ROOT/demo-output"
-mkdir -p "$OUT"
 WORK=$(mktemp -d)
 CEPH_DIR=""
 cleanup() {
@@ -31,47 +37,19 @@ trap cleanup EXIT
 say "starting the local S3"
 eval "$("$ROOT/localstack/ceph-start.sh")"
 CEPH_DIR=$RECORDER_CEPH_DIR
+
+"$RECORDER" demo --output "$OUT" | tee "$WORK/summary"
+
+say "checking with the stock tools: aws downloads, age decrypts with the host key, ffprobe reads"
 # Debian's awscli 2.9 does not read AWS_ENDPOINT_URL_S3: always name the endpoint.
-aws_s3() { aws --endpoint-url "$AWS_ENDPOINT_URL_S3" "$@"; }
-
-say "the host creates its key (only the host holds it)"
-rm -f "$OUT/host.key"
-age-keygen -o "$OUT/host.key" 2>"$WORK/keygen.txt"
-RECIPIENT=$(grep -o 'age1[0-9a-z]*' "$WORK/keygen.txt")
-say "host recipient: $RECIPIENT"
-
-BUCKET=recordings
-KEY="host-demo/meeting-demo/$(date -u +%Y%m%dT%H%M%SZ)/segment-0001.mp4.age"
-aws_s3 s3 mb "s3://$BUCKET" >/dev/null 2>&1 || true
-
-say "recording a 10 s synthetic meeting (4 tiles, 4 tones) -> encrypt -> multipart upload"
-ffmpeg -hide_banner -loglevel error \
-  -f lavfi -i "testsrc2=size=640x360:rate=30" -f lavfi -i "smptebars=size=640x360:rate=30" \
-  -f lavfi -i "testsrc=size=640x360:rate=30" -f lavfi -i "rgbtestsrc=size=640x360:rate=30" \
-  -f lavfi -i "sine=frequency=300:sample_rate=48000" -f lavfi -i "sine=frequency=450:sample_rate=48000" \
-  -f lavfi -i "sine=frequency=600:sample_rate=48000" -f lavfi -i "sine=frequency=750:sample_rate=48000" \
-  -filter_complex "[0:v][1:v][2:v][3:v]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0[v];[4:a][5:a][6:a][7:a]amix=inputs=4:normalize=0,volume=0.2[a]" \
-  -map "[v]" -map "[a]" -t 10 -c:v libx264 -preset veryfast -pix_fmt yuv420p -g 60 -c:a aac -b:a 96k \
-  -movflags +frag_keyframe+empty_moov+default_base_moof -f mp4 pipe:1 \
-  | tee >(sha256sum | cut -d' ' -f1 >"$WORK/plain.sha256") \
-  | age -r "$RECIPIENT" \
-  | aws_s3 s3 cp --only-show-errors - "s3://$BUCKET/$KEY"
-
-SIZE=$(aws_s3 s3api head-object --bucket "$BUCKET" --key "$KEY" --query ContentLength --output text)
-say "uploaded s3://$BUCKET/$KEY ($SIZE bytes of ciphertext)"
-
-say "an auditor's check without any key: the object is an age file"
-HEADER=$(aws_s3 s3api get-object --bucket "$BUCKET" --key "$KEY" --range bytes=0-200 "$WORK/head" >/dev/null && head -c 21 "$WORK/head")
-[ "$HEADER" = "age-encryption.org/v1" ] || { say "error: object does not start with the age v1 header"; exit 1; }
-
-say "the archivist downloads and decrypts with the host's key (stock age CLI)"
-aws_s3 s3 cp --only-show-errors "s3://$BUCKET/$KEY" - | age -d -i "$OUT/host.key" >"$OUT/recording.mp4"
-
-PLAIN=$(cat "$WORK/plain.sha256")
-BACK=$(sha256sum "$OUT/recording.mp4" | cut -d' ' -f1)
-[ "$PLAIN" = "$BACK" ] || { say "error: SHA-256 differs: recorded $PLAIN, decrypted $BACK"; exit 1; }
-DURATION=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$OUT/recording.mp4")
-STREAMS=$(ffprobe -v error -show_entries stream=codec_name -of csv=p=0 "$OUT/recording.mp4" | paste -sd+)
-
-say "ok: SHA-256 $BACK matches; ${DURATION}s, streams $STREAMS"
-say "decrypted recording: $OUT/recording.mp4 (host key: $OUT/host.key)"
+for uri in $(awk '$1 == "segment" {print $2}' "$WORK/summary"); do
+  n=$(echo "$uri" | grep -o 'segment-[0-9]*' | grep -o '[0-9]*$')
+  aws --endpoint-url "$AWS_ENDPOINT_URL_S3" s3 cp --only-show-errors "$uri" "$WORK/segment.age"
+  age -d -i "$OUT/host.key" -o "$WORK/segment.mp4" "$WORK/segment.age"
+  mine=$(sha256sum "$OUT/recording-$n.mp4" | cut -d' ' -f1)
+  theirs=$(sha256sum "$WORK/segment.mp4" | cut -d' ' -f1)
+  [ "$mine" = "$theirs" ] || { say "error: age's plaintext differs from recorder's ($theirs vs $mine)"; exit 1; }
+  info=$(ffprobe -v error -show_entries format=duration:stream=codec_name,width,height -of compact=p=0:nk=1 "$WORK/segment.mp4" | paste -sd' ')
+  say "ok: segment $n decrypts identically with age (sha256 $mine); ffprobe: $info"
+done
+say "done: $OUT/recording-0001.mp4 (host key: $OUT/host.key)"

@@ -21,20 +21,30 @@ public sealed class KeygenCommand : ICliCommand
             if (path is not null && (File.Exists(path) || Directory.Exists(path)))
                 throw new CliException($"{path} already exists", "choose another name; keygen never overwrites a key");
             using var identity = X25519Identity.Generate();
-            var text = new StringWriter { NewLine = "\n" };
-            AgeKeyFile.WriteIdentity(text, identity, DateTimeOffset.UtcNow);
-            var bytes = System.Text.Encoding.ASCII.GetBytes(text.ToString());
-            await using (var target = path is null ? null : OpenPrivate(path))
-            {
-                var stream = target ?? context.Console.StandardOutput;
-                await stream.WriteAsync(bytes, ct);
-                await stream.FlushAsync(ct);
-            }
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+            await WriteIdentityAsync(path, identity, context, ct);
             context.Output.Notice($"Public key: {identity.Recipient}");
             return CliExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Writes <paramref name="identity"/> in age-keygen's format to a new owner-only file, or to stdout when no path is given.</summary>
+    internal static async Task WriteIdentityAsync(string? path, X25519Identity identity, CliContext context, CancellationToken cancellationToken)
+    {
+        var text = new StringWriter { NewLine = "\n" };
+        AgeKeyFile.WriteIdentity(text, identity, DateTimeOffset.UtcNow);
+        var bytes = System.Text.Encoding.ASCII.GetBytes(text.ToString());
+        try
+        {
+            await using var target = path is null ? null : OpenPrivate(path);
+            var stream = target ?? context.Console.StandardOutput;
+            await stream.WriteAsync(bytes, cancellationToken);
+            await stream.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+        }
     }
 
     private static FileStream OpenPrivate(string path)

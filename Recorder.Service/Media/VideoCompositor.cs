@@ -12,6 +12,7 @@ namespace Recorder.Service.Media;
 public sealed class VideoCompositor(int width, int height, LayoutKind layout)
 {
     private const int LabelScale = 2;
+    private const int SpeakerBorder = VideoLayout.Gap / 2;
     private const int LabelPadding = 4;
     private readonly Painter _painter = new();
     private readonly List<Rect> _tiles = new(16);
@@ -46,7 +47,10 @@ public sealed class VideoCompositor(int width, int height, LayoutKind layout)
                 _painter.DrawScaled(output, fitted, picture);
             }
             if (i == activeSpeaker && Layout == LayoutKind.Gallery && present.Count > 1)
-                Painter.Border(output, tile, 4, YuvColor.SpeakerBorder);
+            {
+                // In the gap around the tile, so it shows against the background whatever the picture's colour.
+                Painter.Border(output, tile.Inset(-SpeakerBorder), SpeakerBorder, YuvColor.SpeakerBorder);
+            }
             Label(output, tile, present[i].DisplayName);
         }
     }

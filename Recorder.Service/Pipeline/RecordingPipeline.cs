@@ -29,8 +29,13 @@ public sealed class RecordingPipeline(MeetingSource source, IRecordingOutput out
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
     private LiveEdge? _edge;
     private int _restarts;
+    private volatile int _currentSegment;
 
     public LiveEdgeStats? Stats => _edge?.Stats;
+
+    /// <summary>Media time recorded so far, the segment being written and the frames dropped (for progress lines).</summary>
+    public RecordingProgress Progress => new(_edge?.Position ?? TimeSpan.Zero, _currentSegment, _segments.Count,
+        _edge?.Stats.VideoFramesDropped ?? 0, _restarts);
 
     public async Task<RecordingManifest> RunAsync(CancellationToken stop, CancellationToken abort)
     {
@@ -51,13 +56,15 @@ public sealed class RecordingPipeline(MeetingSource source, IRecordingOutput out
 
         using var edgeStop = CancellationTokenSource.CreateLinkedTokenSource(stop, abort);
         _edge = new LiveEdge(source, options.LiveEdge, channel.Writer, videoPool, audioPool);
-        var edgeTask = _edge.RunAsync(realTime, edgeStop.Token);
-
         var finishing = new List<Task>();
+        var edgeTask = Task.CompletedTask;
         SegmentRun? current = null;
         try
         {
+            // The first segment's upload and encoder are ready before the clock starts, so nothing is dropped at the start.
             current = await SegmentRun.StartAsync(1, options, output, abort).ConfigureAwait(false);
+            _currentSegment = 1;
+            edgeTask = _edge.RunAsync(realTime, edgeStop.Token);
             MediaPacket? carry = null;
             while (true)
             {
@@ -82,6 +89,7 @@ public sealed class RecordingPipeline(MeetingSource source, IRecordingOutput out
                 var next = await SegmentRun.StartAsync(current.Number + 1, options, output, abort).ConfigureAwait(false);
                 finishing.Add(FinishAsync(current, reason, abort));
                 current = next;
+                _currentSegment = next.Number;
             }
 
             await edgeTask.ConfigureAwait(false);

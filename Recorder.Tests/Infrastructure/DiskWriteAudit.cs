@@ -11,10 +11,20 @@ namespace Recorder.Tests.Infrastructure;
 /// </summary>
 public static partial class DiskWriteAudit
 {
-    public sealed record Result(int ExitCode, string StandardOutput, string StandardError, IReadOnlyList<string> Violations, int SyscallsSeen);
+    public sealed record Result(int ExitCode, string StandardOutput, string StandardError, IReadOnlyList<string> Violations, IReadOnlyList<string> Lines)
+    {
+        public int SyscallsSeen => Lines.Count;
+
+        /// <summary>
+        /// Programs started (execve calls not refused), to prove the audit saw the children too. With
+        /// other threads running, strace splits a call into "unfinished" and "resumed" lines, so the
+        /// result is not always on the call's line.
+        /// </summary>
+        public IEnumerable<string> Executed => Lines.Where(l => l.Contains(" execve(\"", StringComparison.Ordinal) && !l.Contains("= -1 ", StringComparison.Ordinal));
+    }
 
     private const string Syscalls =
-        "open,openat,openat2,creat,mknod,mknodat,bind,mkdir,mkdirat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,truncate";
+        "open,openat,openat2,creat,mknod,mknodat,bind,mkdir,mkdirat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,truncate,execve";
 
     public static async Task<Result> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout,
         IReadOnlyDictionary<string, string?>? environment = null)
@@ -25,7 +35,7 @@ public static partial class DiskWriteAudit
             var run = await ProcessRunner.RunAsync("strace",
                 ["-f", "-qq", "-s", "256", "-e", $"trace={Syscalls}", "-o", log, "--", program, .. arguments], timeout, environment);
             var lines = await File.ReadAllLinesAsync(log);
-            return new Result(run.ExitCode, run.StandardOutput, run.StandardError, lines.Where(IsViolation).ToList(), lines.Length);
+            return new Result(run.ExitCode, run.StandardOutput, run.StandardError, lines.Where(IsViolation).ToList(), lines);
         }
         finally
         {

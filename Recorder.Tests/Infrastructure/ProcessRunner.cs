@@ -20,13 +20,24 @@ public static class ProcessRunner
         };
         foreach (var a in arguments) info.ArgumentList.Add(a);
         if (environment is not null)
-            foreach (var (k, v) in environment) info.Environment[k] = v;
+            foreach (var (k, v) in environment)
+            {
+                if (v is null) info.Environment.Remove(k); // null removes an inherited variable
+                else info.Environment[k] = v;
+            }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (standardInput is not null) await process.StandardInput.BaseStream.WriteAsync(standardInput);
-        process.StandardInput.Close();
+        try
+        {
+            if (standardInput is not null) await process.StandardInput.BaseStream.WriteAsync(standardInput);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The program stopped reading early (e.g. age refusing a header): its exit code tells.
+        }
 
         using var cts = new CancellationTokenSource(timeout);
         try

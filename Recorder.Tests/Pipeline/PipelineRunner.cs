@@ -35,7 +35,7 @@ internal static class PipelineRunner
             MeetingId = "meeting-test",
             Encoder = encoder ?? SmallFast,
             Layout = layout,
-            RealTime = realTime,
+            RealTime = realTime ?? false, // synthetic sources can run in virtual time: fast tests unless real time is the point
             MaxSegmentDuration = maxSegment ?? TimeSpan.FromHours(1),
             MaxDuration = maxDuration,
         };

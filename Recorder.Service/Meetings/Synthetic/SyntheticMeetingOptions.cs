@@ -5,12 +5,13 @@ namespace Recorder.Service.Meetings.Synthetic;
 
 /// <summary>
 /// The simulated meeting a <c>synthetic://</c> URI describes:
-/// <code>synthetic://?participants=4&amp;seconds=20&amp;join=3:5,4:10&amp;leave=2:12&amp;marker=5&amp;names=Ann,Bo</code>
+/// <code>synthetic://?participants=4&amp;seconds=20&amp;join=3:5,4:10&amp;leave=2:12&amp;marker=5&amp;names=Ann,Bo&amp;pace=fast</code>
 /// Participants are numbered from 1. <c>join=P:S</c> / <c>leave=P:S</c> give
 /// seconds; everyone else is present from 0 to the end. Participant P (index
 /// P−1) speaks a tone of 300 + 150·(P−1) Hz and shows its own colour; every
 /// <c>marker</c> seconds (0 = never) everyone claps and flashes white at once,
-/// so A/V sync can be measured.
+/// so A/V sync can be measured. Like a real meeting it runs in real time;
+/// <c>pace=fast</c> lets the recording run as fast as the encoder allows.
 /// </summary>
 public sealed record SyntheticMeetingOptions
 {
@@ -26,6 +27,8 @@ public sealed record SyntheticMeetingOptions
     public IReadOnlyList<string> Names { get; init; } = DefaultNames;
     public IReadOnlyDictionary<int, TimeSpan> JoinAt { get; init; } = new Dictionary<int, TimeSpan>();
     public IReadOnlyDictionary<int, TimeSpan> LeaveAt { get; init; } = new Dictionary<int, TimeSpan>();
+    /// <summary>Record faster than real time (tests, benchmarks): media is computed on demand.</summary>
+    public bool Fast { get; init; }
 
     public static double ToneHz(int index) => 300 + 150 * index;
 
@@ -50,7 +53,16 @@ public sealed record SyntheticMeetingOptions
                 "names" => options with { Names = value.Split(',', StringSplitOptions.TrimEntries) },
                 "join" => options with { JoinAt = ParseTimes(key, value) },
                 "leave" => options with { LeaveAt = ParseTimes(key, value) },
-                _ => throw new FormatException($"unknown synthetic meeting parameter '{key}' (known: participants, seconds, marker, size, names, join, leave)"),
+                "pace" => options with
+                {
+                    Fast = value switch
+                    {
+                        "fast" => true,
+                        "live" => false,
+                        _ => throw new FormatException($"pace must be live or fast, got '{value}'"),
+                    },
+                },
+                _ => throw new FormatException($"unknown synthetic meeting parameter '{key}' (known: participants, seconds, marker, size, names, join, leave, pace)"),
             };
         }
         foreach (var p in options.JoinAt.Keys.Concat(options.LeaveAt.Keys))

@@ -3,7 +3,7 @@ namespace Recorder.Service.Meetings.Synthetic;
 /// <summary>
 /// A built-in simulated meeting (<c>synthetic://</c>): participants join and
 /// leave at the times the URI gives, and the meeting ends after its duration.
-/// Media is computed from time, so it can be recorded faster than real time.
+/// Media is computed from time, so with <c>pace=fast</c> it can be recorded faster than real time.
 /// </summary>
 public sealed class SyntheticMeetingSource : MeetingSource
 {
@@ -22,7 +22,7 @@ public sealed class SyntheticMeetingSource : MeetingSource
     public SyntheticMeetingOptions Options { get; }
     public IReadOnlyList<SyntheticParticipant> AllParticipants => _participants;
     public override string Description => $"synthetic meeting ({Options.Participants} participants, {Options.Duration.TotalSeconds:0.#} s)";
-    public override bool SupportsVirtualTime => true;
+    public override bool SupportsVirtualTime => Options.Fast;
 
     public override Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using Amazon.S3;
+using Recorder.Cli.IO;
+using Recorder.Cli.S3;
+using Recorder.Crypto;
+using Recorder.Crypto.Recipients;
+using Recorder.Service;
+using Recorder.Service.Pipeline;
+using Recorder.Storage;
+
+namespace Recorder.Cli.Commands;
+
+/// <summary>
+/// <c>recorder demo</c>: the quick start. A host creates a key, a 20-second
+/// synthetic meeting (one participant leaves, one joins) is recorded in real
+/// time into S3, encrypted for that key only; then an auditor checks the
+/// stored objects without a key, and the archivist decrypts them with it.
+/// Needs an S3 endpoint (scripts/demo.sh starts a local one).
+/// </summary>
+public sealed class DemoCommand : ICliCommand
+{
+    public const string Meeting = "synthetic://?participants=4&seconds=20&join=4:6&leave=2:14";
+
+    public Command Build(CliContext context)
+    {
+        var folder = new Option<string>("--output", "-o") { Description = "folder for the host key and the decrypted recording", HelpName = "DIR", DefaultValueFactory = _ => "demo-output" };
+        var bucket = new Option<string>("--bucket") { Description = "the S3 bucket (created if missing)", HelpName = "B", DefaultValueFactory = _ => "recordings" };
+        var meeting = new Option<string>("--meeting") { Description = "the meeting to record", HelpName = "URI", DefaultValueFactory = _ => Meeting };
+        var command = new Command("demo", "record a synthetic meeting end to end, then check and decrypt it") { folder, bucket, meeting };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (context.Console.Environment("AWS_ENDPOINT_URL_S3") is not { Length: > 0 })
+                throw new CliException("no S3 endpoint: AWS_ENDPOINT_URL_S3 is not set", "scripts/demo.sh starts a local S3 (Ceph) and runs this demo");
+            var dir = parse.GetValue(folder)!;
+            Directory.CreateDirectory(dir);
+            var keyPath = Path.Combine(dir, "host.key");
+            File.Delete(keyPath); // the demo's own key from an earlier run
+
+            using var host = X25519Identity.Generate();
+            await KeygenCommand.WriteIdentityAsync(keyPath, host, context, ct);
+            Say(context, $"1. the host created its key: {keyPath} (public key {host.Recipient})");
+
+            var bucketName = parse.GetValue(bucket)!;
+            await EnsureBucketAsync(context.Services.S3, bucketName, ct);
+            Say(context, $"2. recording {parse.GetValue(meeting)} in real time, encrypted for the host's key only");
+            var (manifest, manifestUri) = await RecordCommand.RunAsync(context, new RecordingRequest
+            {
+                MeetingUri = parse.GetValue(meeting)!,
+                Recipients = [host.Recipient],
+                Bucket = bucketName,
+                HostId = RecordCommand.HostIdFrom(host.Recipient),
+            }, ct);
+
+            var store = new S3ObjectStore(context.Services.S3);
+            Say(context, $"3. an auditor checks {manifestUri} without any key");
+            foreach (var segment in manifest.Segments) await AuditAsync(context, store, segment, ct);
+
+            Say(context, "4. the archivist decrypts with the host's key");
+            var files = new List<string>();
+            foreach (var segment in manifest.Segments)
+                files.Add(await DecryptAsync(context, store, segment, host, Path.Combine(dir, $"recording-{segment.Number:0000}.mp4"), ct));
+
+            context.Output.Lines([
+                $"recording {manifest.RecordingId}: {manifest.Segments.Count} segment(s), {manifest.Segments.Sum(s => s.DurationSeconds).ToString("0.0", CultureInfo.InvariantCulture)} s, {manifest.Stats?.VideoFramesDropped ?? 0} frames dropped",
+                $"manifest   {manifestUri}",
+                .. manifest.Segments.Select(s => $"segment    {s.Location}"),
+                .. files.Select(f => $"decrypted  {f}"),
+                $"host key   {keyPath}   (also: age -d -i {keyPath} SEGMENT > recording.mp4)",
+            ]);
+            return CliExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void Say(CliContext context, string line) => context.Output.Notice($"recorder: demo: {line}");
+
+    private static async Task EnsureBucketAsync(IAmazonS3 s3, string bucket, CancellationToken ct)
+    {
+        try
+        {
+            await s3.PutBucketAsync(bucket, ct);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+        {
+            // Already there.
+        }
+    }
+
+    /// <summary>What an auditor can prove without a key: the stored bytes hash to the manifest's value, and the header names the host's key.</summary>
+    private static async Task AuditAsync(CliContext context, IObjectStore store, ManifestSegment segment, CancellationToken ct)
+    {
+        var location = S3Uri.Parse(segment.Location);
+        await using var stored = await S3SeekableReadStream.OpenAsync(store, location.Bucket, location.Key, cancellationToken: ct);
+        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stored, ct));
+        if (sha != segment.Sha256 || stored.Length != segment.Bytes)
+            throw new CliException($"{segment.Location}: stored object does not match the manifest (sha256 {sha}, {stored.Length} bytes)");
+        stored.Position = 0;
+        var header = await AgeInspector.InspectAsync(stored, stored.Length, ct);
+        Say(context, $"   {location.Key}: {stored.Length} bytes, sha256 matches the manifest, age v1 for {string.Join(", ", header.RecipientFingerprints)}, {header.ChunkCount} chunks");
+    }
+
+    private static async Task<string> DecryptAsync(CliContext context, IObjectStore store, ManifestSegment segment, X25519Identity host, string path, CancellationToken ct)
+    {
+        var location = S3Uri.Parse(segment.Location);
+        await using var stored = await S3SeekableReadStream.OpenAsync(store, location.Bucket, location.Key, cancellationToken: ct);
+        await using var plaintext = await AgeDecryptor.OpenAsync(stored, [host], ct);
+        await using var target = OutputTarget.Open(path, context, privateFile: true);
+        await plaintext.CopyToAsync(target.Stream, ct);
+        await target.CommitAsync();
+        Say(context, $"   {location.Key} -> {path} ({new FileInfo(path).Length} bytes)");
+        return path;
+    }
+}

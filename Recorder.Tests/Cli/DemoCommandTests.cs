@@ -1,0 +1,47 @@
+using Recorder.Tests.Infrastructure;
+
+namespace Recorder.Tests.Cli;
+
+/// <summary>Guards the quick start: <c>recorder demo</c> records, audits and decrypts, leaving a key and a playable file.</summary>
+[Collection(CephCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class DemoCommandTests(CephFixture ceph) : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("recorder-demo-test-").FullName;
+
+    [Fact]
+    public async Task Demo_leaves_an_owner_only_host_key_and_a_decrypted_recording_the_stock_age_can_reproduce()
+    {
+        var bucket = await ceph.CreateBucketAsync("demo");
+        var run = await CliRunner.RunAsync(["demo", "--output", _folder, "--bucket", bucket, "--meeting", "synthetic://?participants=2&seconds=3&pace=fast"],
+            environment: CliRunner.CephEnvironment(ceph.Options));
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.Contains("sha256 matches the manifest, age v1 for x25519:", run.StandardError);
+
+        var key = Path.Combine(_folder, "host.key");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+        var mp4 = Path.Combine(_folder, "recording-0001.mp4");
+        var probe = await MediaAnalysis.ProbeAsync(mp4);
+        Assert.InRange(probe.DurationSeconds, 2.5, 3.5);
+
+        // The stock age CLI with the same key gives the same bytes from the stored object.
+        var segmentUri = run.StandardOutputText.Split('\n').Single(l => l.StartsWith("segment ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        var keyPart = segmentUri[$"s3://{bucket}/".Length..];
+        using var stored = await ceph.Client.GetObjectAsync(bucket, keyPart);
+        using var ciphertext = new MemoryStream();
+        await stored.ResponseStream.CopyToAsync(ciphertext);
+        var age = await ProcessRunner.RunAsync("age", ["-d", "-i", key, "-o", Path.Combine(_folder, "by-age.mp4")], TimeSpan.FromMinutes(1), standardInput: ciphertext.ToArray());
+        Assert.True(age.ExitCode == 0, age.StandardError);
+        Assert.Equal(await File.ReadAllBytesAsync(mp4), await File.ReadAllBytesAsync(Path.Combine(_folder, "by-age.mp4")));
+    }
+
+    [Fact]
+    public async Task Demo_without_an_S3_endpoint_says_how_to_get_one()
+    {
+        var run = await CliRunner.RunAsync(["demo", "--output", _folder]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("recorder: error: no S3 endpoint: AWS_ENDPOINT_URL_S3 is not set\nrecorder: hint: scripts/demo.sh starts a local S3 (Ceph) and runs this demo\n", run.StandardError);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
