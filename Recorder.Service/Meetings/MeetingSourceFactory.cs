@@ -28,8 +28,16 @@ public static class MeetingSourceFactory
         return uri.Scheme switch
         {
             "synthetic" => "synthetic",
-            "janus" => $"janus-{uri.Host}-{JanusMeetingOptions.Parse(uri).Room}",
+            "janus" => JanusMeetingId(uri),
             _ => $"{uri.Scheme}-{uri.Host}",
         };
+    }
+
+    /// <summary>janus-HOST-ROOM, with anything an object key must not hold replaced by '-' and cut to 64 characters.</summary>
+    private static string JanusMeetingId(Uri uri)
+    {
+        var id = $"janus-{uri.Host}-{JanusMeetingOptions.Parse(uri).Room}";
+        var safe = new string(id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-').ToArray());
+        return safe.Length <= 64 ? safe : safe[..64];
     }
 }

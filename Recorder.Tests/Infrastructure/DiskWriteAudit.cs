@@ -43,43 +43,6 @@ public static partial class DiskWriteAudit
         }
     }
 
-    /// <summary>
-    /// Traces a running process (all its threads, and every child it starts)
-    /// while <paramref name="during"/> runs, then detaches; for code that runs
-    /// inside the test host itself.
-    /// </summary>
-    public static async Task<Result> TraceAsync(int pid, Func<Task> during)
-    {
-        var log = Path.Combine(Path.GetTempPath(), $"recorder-strace-{Guid.NewGuid():N}.log");
-        var info = new System.Diagnostics.ProcessStartInfo("strace") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "-f", "-qq", "-s", "256", "-e", $"trace={Syscalls}", "-o", log, "-p", pid.ToString(System.Globalization.CultureInfo.InvariantCulture) })
-            info.ArgumentList.Add(a);
-        using var strace = System.Diagnostics.Process.Start(info)!;
-        var stderr = strace.StandardError.ReadToEndAsync();
-        try
-        {
-            // strace writes its log once attached to every thread; give it that moment.
-            for (var i = 0; i < 50 && !File.Exists(log); i++) await Task.Delay(100);
-            await Task.Delay(500);
-            await during();
-        }
-        finally
-        {
-            // SIGINT makes strace detach and leave the traced process running (only our own strace is signalled).
-            System.Diagnostics.Process.Start("kill", ["-INT", strace.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-            await strace.WaitForExitAsync();
-        }
-        try
-        {
-            var lines = await File.ReadAllLinesAsync(log);
-            return new Result(strace.ExitCode, "", await stderr, lines.Where(IsViolation).ToList(), lines.Length);
-        }
-        finally
-        {
-            File.Delete(log);
-        }
-    }
-
     internal static bool IsViolation(string line)
     {
         var call = Call().Match(line);

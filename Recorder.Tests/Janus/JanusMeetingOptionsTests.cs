@@ -20,6 +20,8 @@ public sealed class JanusMeetingOptionsTests
             Assert.DoesNotContain("S3cr3t", text);
         }
         Assert.Equal("janus-127.0.0.1-4242", MeetingSourceFactory.MeetingId("janus://127.0.0.1:8188/janus?room=4242&pin=p1n-S3cr3t"));
+        // String room ids (Janus with string_ids) become safe object-key parts.
+        Assert.Equal("janus-127.0.0.1-team-room-1", MeetingSourceFactory.MeetingId("janus://127.0.0.1/janus?room=team%20room%2F1"));
     }
 
     [Fact]
