@@ -81,9 +81,3 @@ public sealed class JanusAdmin(Uri apiUrl) : IDisposable
 
     public void Dispose() => _http.Dispose();
 }
-
-/// <summary>A remote publisher's id and the ports Janus takes its RTP and RTCP on.</summary>
-public sealed record RemotePublisherPorts(long Id, int Port, int RtcpPort)
-{
-    public void Deconstruct(out long id, out int port) => (id, port) = (Id, Port);
-}

@@ -2,9 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace Recorder.Service.Meetings.Janus;
 
-/// <summary>One media stream a publisher announced (VideoRoom multistream: type, mid, codec).</summary>
-public sealed record JanusStream(string Type, string Mid, string? Codec, bool Disabled);
-
 /// <summary>A publisher as the VideoRoom announces it in <c>publishers</c> lists.</summary>
 public sealed record JanusPublisher(string Id, string Display, IReadOnlyList<JanusStream> Streams)
 {
