@@ -31,7 +31,7 @@ public sealed class DecryptCommand : ICliCommand
             {
                 var ids = KeyArguments.Identities(parse.GetValue(identities) ?? [], context, owned);
                 await using var input = await InputSource.OpenAsync(parse.GetValue(source)!, context, ct);
-                await using var target = OutputTarget.Open(parse.GetValue(output), context, privateFile: true);
+                await using var target = await OutputTarget.OpenAsync(parse.GetValue(output), context, privateFile: true, ct);
                 var options = new AgeDecryptOptions { LeaveOpen = true };
                 if (from is null && count is null)
                 {

@@ -106,7 +106,7 @@ public sealed class DemoCommand : ICliCommand
         var location = S3Uri.Parse(segment.Location);
         await using var stored = await S3SeekableReadStream.OpenAsync(store, location.Bucket, location.Key, cancellationToken: ct);
         await using var plaintext = await AgeDecryptor.OpenAsync(stored, [host], ct);
-        await using var target = OutputTarget.Open(path, context, privateFile: true);
+        await using var target = await OutputTarget.OpenAsync(path, context, privateFile: true, ct);
         await plaintext.CopyToAsync(target.Stream, ct);
         await target.CommitAsync();
         Say(context, $"   {location.Key} -> {path} ({new FileInfo(path).Length} bytes)");

@@ -29,7 +29,7 @@ public sealed class EncryptCommand : ICliCommand
                 KmsEncryptionContext = KeyArguments.CliKmsContext("encrypt"),
             };
             await using var input = await InputSource.OpenAsync(parse.GetValue(source)!, context, ct);
-            await using var target = OutputTarget.Open(parse.GetValue(output), context, privateFile: false);
+            await using var target = await OutputTarget.OpenAsync(parse.GetValue(output), context, privateFile: false, ct);
             await using (var age = await AgeEncryptor.CreateAsync(target.Stream, list, options, ct))
             {
                 try

@@ -37,7 +37,7 @@ public sealed class GrantCommand : ICliCommand
                 {
                     return CliExitCodes.Success;
                 }
-                await using var target = OutputTarget.Open(to, context, privateFile: false);
+                await using var target = await OutputTarget.OpenAsync(to, context, privateFile: false, ct);
                 await target.Stream.WriteAsync(rewrap.Header, ct);
                 if (input.CanSeek) input.Position = rewrap.PayloadOffset;
                 else await target.Stream.WriteAsync(rewrap.BytesReadPastHeader, ct);

@@ -42,7 +42,13 @@ public sealed class RecordCommand : ICliCommand
                 parse.GetValue(bucket)!, parse.GetValue(prefix)!, parse.GetValue(duration), parse.GetValue(layout)!, parse.GetValue(size)!);
             var (manifest, location) = await RunAsync(context, request, ct);
             if (parse.GetValue(json))
-                context.Output.JsonDocument(new { recordingId = manifest.RecordingId, manifest = location, segments = manifest.Segments.Select(s => s.Location) });
+                context.Output.JsonDocument(new
+                {
+                    recordingId = manifest.RecordingId,
+                    manifest = location,
+                    segments = manifest.Segments.Select(s => s.Location),
+                    videoFramesDropped = manifest.Stats?.VideoFramesDropped ?? 0,
+                });
             else
                 context.Output.Lines([location]);
             return CliExitCodes.Success;

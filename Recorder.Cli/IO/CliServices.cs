@@ -13,9 +13,13 @@ namespace Recorder.Cli.IO;
 public sealed class CliServices(CliConsole console) : IDisposable
 {
     private IAmazonS3? _s3;
+    private IObjectStore? _store;
     private IAmazonKeyManagementService? _kms;
 
     public IAmazonS3 S3 => _s3 ??= S3ConnectionOptions.FromEnvironment(console.Environment).CreateClient();
+
+    /// <summary>S3 with Recorder.Storage's retries and error vocabulary.</summary>
+    public IObjectStore Store => _store ??= new S3ObjectStore(S3);
 
     public IAmazonKeyManagementService Kms => _kms ??= CreateKms();
 

@@ -1,4 +1,5 @@
 using Recorder.Cli.S3;
+using Recorder.Storage;
 
 namespace Recorder.Cli.IO;
 
@@ -10,7 +11,11 @@ public static class InputSource
     public static async Task<System.IO.Stream> OpenAsync(string source, CliContext context, CancellationToken ct)
     {
         if (source == "-") return context.Console.StandardInput;
-        if (S3Uri.IsS3(source)) return await S3ReadStream.OpenAsync(context.Services.S3, S3Uri.Parse(source), ct);
+        if (S3Uri.IsS3(source))
+        {
+            var location = S3Uri.Parse(source);
+            return await S3SeekableReadStream.OpenAsync(context.Services.Store, location.Bucket, location.Key, cancellationToken: ct);
+        }
         if (Directory.Exists(source)) throw new CliException($"{source} is a directory");
         if (!File.Exists(source)) throw new CliException($"no such file: {source}");
         return new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);

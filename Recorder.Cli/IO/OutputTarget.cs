@@ -1,4 +1,5 @@
 using Recorder.Cli.S3;
+using Recorder.Storage;
 
 namespace Recorder.Cli.IO;
 
@@ -25,8 +26,21 @@ public sealed class OutputTarget : IAsyncDisposable
 
     public System.IO.Stream Stream { get; }
 
+    /// <summary>
+    /// Upload settings for CLI outputs of unknown length: 5 MiB parts for up to
+    /// about 48 GiB, two in flight, 24 MiB of buffer, retries for 2 minutes.
+    /// </summary>
+    internal static MultipartUploadOptions UploadOptions { get; } = new()
+    {
+        MemoryBudgetBytes = 24L * 1024 * 1024,
+        MaxPartsInFlight = 2,
+        ExpectedLengthBytes = 1L * 1024 * 1024 * 1024,
+        MaxRecordingLengthBytes = 48L * 1024 * 1024 * 1024,
+        OutageWindow = TimeSpan.FromMinutes(2),
+    };
+
     /// <param name="privateFile">Create a local file readable by its owner only (plaintext, keys).</param>
-    public static OutputTarget Open(string? destination, CliContext context, bool privateFile)
+    public static async Task<OutputTarget> OpenAsync(string? destination, CliContext context, bool privateFile, CancellationToken cancellationToken = default)
     {
         if (destination is null or "-")
         {
@@ -37,8 +51,15 @@ public sealed class OutputTarget : IAsyncDisposable
         }
         if (S3Uri.IsS3(destination))
         {
-            var upload = new S3UploadStream(context.Services.S3, S3Uri.Parse(destination));
-            return new OutputTarget(upload, () => upload.CompleteAsync(CancellationToken.None), upload.DisposeAsync);
+            var location = S3Uri.Parse(destination);
+            var sink = await MultipartUploadSink.StartAsync(context.Services.Store, new ObjectDestination(location.Bucket, location.Key),
+                UploadOptions, cancellationToken: cancellationToken);
+            return new OutputTarget(sink.Stream, () => sink.CompleteAsync(CancellationToken.None),
+                async () =>
+                {
+                    await sink.AbortAsync(CancellationToken.None);
+                    await sink.DisposeAsync();
+                });
         }
         return OpenFile(Path.GetFullPath(destination), privateFile);
     }

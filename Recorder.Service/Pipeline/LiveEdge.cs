@@ -91,8 +91,10 @@ public sealed class LiveEdge
             var wait = next - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
-                // Linux sleeps are accurate to well under a millisecond; wake early and re-check.
-                Thread.Sleep(wait > TimeSpan.FromMilliseconds(2) ? wait - TimeSpan.FromMilliseconds(1) : TimeSpan.Zero);
+                // Sleep, never spin: a packet's timestamp comes from its tick, not from when the
+                // thread woke, so waking a little late costs nothing. Rounded up, because
+                // Thread.Sleep truncates to whole milliseconds and Sleep(0) would spin.
+                Thread.Sleep((int)Math.Ceiling(wait.TotalMilliseconds));
                 continue;
             }
 

@@ -1,3 +1,4 @@
+using Recorder.Storage;
 using System.Security.Cryptography;
 using Amazon.S3.Model;
 using Recorder.Cli.S3;
@@ -76,7 +77,7 @@ public sealed class CliS3Tests(CephFixture ceph) : IDisposable
         // The library path reports how the object was built.
         var identities = AgeKeyFile.ReadIdentities(host);
         AgeRewrapResult rewrap;
-        await using (var source = await S3ReadStream.OpenAsync(ceph.Client, new S3Uri(bucket, "seg.age"), default))
+        await using (var source = await S3SeekableReadStream.OpenAsync(new S3ObjectStore(ceph.Client), bucket, "seg.age"))
             rewrap = await AgeRewrapper.RewrapHeaderAsync(source, identities.ToArray(), [X25519Recipient.Parse(archivistRecipient)]);
         foreach (var i in identities) i.Dispose();
         var outcome = await S3Rewrap.TryCopyAsync(ceph.Client, new S3Uri(bucket, "seg.age"), new S3Uri(bucket, "lib.age"), rewrap, default);
