@@ -119,6 +119,12 @@ public sealed class JanusMeetingSource : MeetingSource
         {
             if (!session.Closed) session.Lost.TrySetResult(Reason(ex));
         }
+        catch (Exception ex)
+        {
+            // Anything else would leave the recording deaf to the room: treat it as a lost session (rejoin, or end saying why).
+            _log.LogError(ex, "following {Meeting} failed", Description);
+            session.Lost.TrySetResult($"following the room failed: {ex.Message}");
+        }
     }
 
     /// <summary>Applies a VideoRoom event: the room going away, or publishers arriving, changing, leaving.</summary>

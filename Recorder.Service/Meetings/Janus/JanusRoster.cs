@@ -115,7 +115,7 @@ internal sealed class JanusRoster(JanusMeetingOptions options, RecordingClock cl
             _participants.Add(publisher.Id, participant);
             _present = [.. _present, participant];
             Interlocked.Exchange(ref _lastChangeTicks, Stopwatch.GetTimestamp());
-            publish(new RosterEvent(clock.Now, RosterEventKind.Joined, participant.Id, participant.DisplayName));
+            publish(new RosterEvent(clock.EventTime, RosterEventKind.Joined, participant.Id, participant.DisplayName));
             log.LogInformation("{Participant} joined with {Streams}", participant, string.Join(", ", publisher.Streams.Select(s => $"{s.Type}/{s.Codec}")));
         }
         participant.Publisher = publisher;
@@ -150,7 +150,7 @@ internal sealed class JanusRoster(JanusMeetingOptions options, RecordingClock cl
         if (!_participants.Remove(publisherId, out var participant)) return;
         _present = _present.Where(p => p != participant).ToArray();
         Interlocked.Exchange(ref _lastChangeTicks, Stopwatch.GetTimestamp());
-        publish(new RosterEvent(clock.Now, RosterEventKind.Left, participant.Id, participant.DisplayName));
+        publish(new RosterEvent(clock.EventTime, RosterEventKind.Left, participant.Id, participant.DisplayName));
         log.LogInformation("{Participant} {Why} ({Statistics})", participant, why, participant.Statistics());
         foreach (var stream in participant.Streams.ToList())
         {

@@ -21,6 +21,9 @@ internal sealed class RecordingClock
 
     public TimeSpan Now => At(Stopwatch.GetTimestamp());
 
+    /// <summary>When a roster change happens now: 0 until the recording clock runs (whoever is there then is there from the start).</summary>
+    public TimeSpan EventTime => Volatile.Read(ref _aligned) == 0 ? TimeSpan.Zero : Now;
+
     public TimeSpan At(long stopwatchTicks) =>
         TimeSpan.FromSeconds((stopwatchTicks - Interlocked.Read(ref _epoch)) / (double)Stopwatch.Frequency);
 }
