@@ -52,7 +52,7 @@ public sealed class JanusRestartTests(ITestOutputHelper log)
         try
         {
             var audio = await MediaAnalysis.DecodeAudioAsync(path);
-            double Share(double from, double to) => RosterWindows.SegmentedToneShare(audio.AsSpan((int)(from * 48_000), (int)((to - from) * 48_000)), 300);
+            double Share(double from, double to) => MediaAnalysis.SegmentedToneShare(audio.AsSpan((int)(from * 48_000), (int)((to - from) * 48_000)), 300);
             log.WriteLine($"before {Share(1, 2.5):0.000}, after {Share(11, 13.5):0.000}");
             Assert.True(Share(1, 2.5) > 0.5, "Alice not heard before the restart");
             Assert.True(Share(11, 13.5) > 0.5, "Alice not heard after the recording rejoined");

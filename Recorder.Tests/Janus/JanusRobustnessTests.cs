@@ -38,7 +38,7 @@ public sealed class JanusRobustnessTests(JanusFixture janus, ITestOutputHelper l
         Assert.Equal("completed", manifest.State);
         Assert.True(source.Reforwards >= 1, "the silent forwarder was never replaced");
         var audio = await DecodeAsync(output);
-        var share = (double from, double to) => RosterWindows.SegmentedToneShare(audio.AsSpan((int)(from * 48_000), (int)((to - from) * 48_000)), 300);
+        var share = (double from, double to) => MediaAnalysis.SegmentedToneShare(audio.AsSpan((int)(from * 48_000), (int)((to - from) * 48_000)), 300);
         log.WriteLine($"before {share(1, 2.5):0.000}, after {share(7.5, 10.5):0.000}");
         Assert.True(share(1, 2.5) > 0.5, "Alice not heard before her restart");
         // Janus drops the restarted stream on the old SRTP forwarder; within ~2 s of silence it is replaced.
@@ -79,7 +79,7 @@ public sealed class JanusRobustnessTests(JanusFixture janus, ITestOutputHelper l
 
         var audio = await DecodeAsync(output);
         double Share(double hz, double from, double to) =>
-            RosterWindows.SegmentedToneShare(audio.AsSpan((int)(from * 48_000), (int)((to - from) * 48_000)), hz);
+            MediaAnalysis.SegmentedToneShare(audio.AsSpan((int)(from * 48_000), (int)((to - from) * 48_000)), hz);
         log.WriteLine($"Alice {Share(300, 1, 10.5):0.000}, Bob {Share(450, 1, 10.5):0.000}, Carol {Share(600, 1, 2.5):0.000} / {Share(600, 4.5, 6.5):0.000} / {Share(600, 9, 10.5):0.000}");
         Assert.True(Share(300, 1, 10.5) > 0.15, "Alice (lossy) not heard throughout");
         Assert.True(Share(450, 1, 10.5) > 0.15, "Bob (audio only) not heard throughout");

@@ -27,21 +27,6 @@ internal static class RosterWindows
         return windows;
     }
 
-    /// <summary>
-    /// The tone's share averaged over 100 ms pieces: the replayed clips loop
-    /// every 4 s with a phase jump at the seam (RTP timestamps of a looped
-    /// Opus stream do not line up to the sample), which would cancel the
-    /// tone in one long Goertzel window.
-    /// </summary>
-    public static double SegmentedToneShare(ReadOnlySpan<short> samples, double hz)
-    {
-        const int piece = 4_800;
-        double sum = 0;
-        var pieces = 0;
-        for (var i = 0; i + piece <= samples.Length; i += piece, pieces++) sum += MediaAnalysis.ToneShare(samples.Slice(i, piece), hz);
-        return pieces == 0 ? 0 : sum / pieces;
-    }
-
     /// <summary>The tone is in every half second well inside the window, and in none well outside it.</summary>
     public static void AssertToneExactlyWhilePresent(short[] audio, double hz, (TimeSpan Join, TimeSpan Leave) window, string who, ITestOutputHelper log)
     {
@@ -52,7 +37,7 @@ internal static class RosterWindows
         var failures = new List<string>();
         for (var t = 0.0; t + 0.5 <= seconds; t += 0.5)
         {
-            var share = SegmentedToneShare(audio.AsSpan((int)(t * 48_000), half), hz);
+            var share = MediaAnalysis.SegmentedToneShare(audio.AsSpan((int)(t * 48_000), half), hz);
             heard.Add(share > 0.02 ? "#" : share < 0.002 ? "." : "?");
             shares.Add($"{share:0.000}");
             var start = TimeSpan.FromSeconds(t);
