@@ -24,29 +24,9 @@ ours() {
   { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF "$DIR"
 }
 
-pids=()
-if [ -f "$DIR/pids" ]; then
-  while read -r pid name; do
-    if ours "$pid"; then pids+=("$pid"); fi
-  done <"$DIR/pids"
-fi
-
-if [ ${#pids[@]} -gt 0 ]; then
-  kill -TERM "${pids[@]}" 2>/dev/null
-  for _ in $(seq 1 20); do
-    alive=()
-    for pid in "${pids[@]}"; do ours "$pid" && alive+=("$pid"); done
-    [ ${#alive[@]} -eq 0 ] && break
-    sleep 0.25
-  done
-  for pid in "${pids[@]}"; do ours "$pid" && kill -KILL "$pid" 2>/dev/null; done
-  for _ in $(seq 1 20); do
-    alive=0
-    for pid in "${pids[@]}"; do ours "$pid" && alive=1; done
-    [ $alive -eq 0 ] && break
-    sleep 0.25
-  done
-fi
+# shellcheck source=stop-recorded.sh
+. "$(dirname "$0")/stop-recorded.sh"
+stop_recorded "$DIR/pids" 20
 
 rm -rf "$DIR"
-echo "ceph-stop: stopped ${#pids[@]} process(es), removed $DIR" >&2
+echo "ceph-stop: stopped $STOPPED process(es), removed $DIR" >&2

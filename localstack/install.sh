@@ -6,7 +6,9 @@
 #   localstack/install.sh ceph age   # only some components
 #
 # Components: base (curl, time, strace), ffmpeg, age, ceph (single-node RADOS
-# Gateway: the local S3), awscli (benchmarks' peer tool), hyperfine (benchmarks).
+# Gateway: the local S3), janus (Janus WebRTC Gateway 1.1.2: a real meeting
+# server; the package's own service is not started here, janus-start.sh runs
+# private instances), awscli (benchmarks' peer tool), hyperfine (benchmarks).
 set -euo pipefail
 
 declare -A PACKAGES=(
@@ -14,10 +16,11 @@ declare -A PACKAGES=(
   [ffmpeg]="ffmpeg"
   [age]="age"
   [ceph]="ceph-mon ceph-osd radosgw ceph-common"
+  [janus]="janus"
   [awscli]="awscli"
   [hyperfine]="hyperfine"
 )
-DEFAULT_COMPONENTS=(base ffmpeg age ceph)
+DEFAULT_COMPONENTS=(base ffmpeg age ceph janus)
 
 components=("$@")
 [ ${#components[@]} -gt 0 ] || components=("${DEFAULT_COMPONENTS[@]}")
@@ -47,5 +50,19 @@ echo "install.sh: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # --no-install-recommends keeps Ceph to the daemons S3 needs (no manager, no dashboard).
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The janus package starts a default instance on all interfaces (8088/8188)
+# where invoke-rc.d may start services: forbid that while installing, and
+# keep the unit disabled; janus-start.sh runs private instances on 127.0.0.1.
+POLICY=/usr/sbin/policy-rc.d
+OWN_POLICY=0
+if [[ " ${missing[*]} " == *" janus "* ]] && [ ! -e "$POLICY" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$POLICY"
+  chmod 755 "$POLICY"
+  OWN_POLICY=1
+fi
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || { [ "$OWN_POLICY" -eq 0 ] || rm -f "$POLICY"; exit 1; }
+[ "$OWN_POLICY" -eq 0 ] || rm -f "$POLICY"
+if [[ " ${missing[*]} " == *" janus "* ]] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+  systemctl disable --now janus.service >/dev/null 2>&1 || true
+fi
 echo "install.sh: done" >&2

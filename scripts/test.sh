@@ -19,7 +19,7 @@ if ! command -v dotnet >/dev/null; then
   exit 1
 fi
 
-"$ROOT/localstack/install.sh" base ffmpeg age ceph
+"$ROOT/localstack/install.sh" base ffmpeg age ceph janus
 
 # No build servers or node reuse: nothing may keep running after the suite.
 export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -33,10 +33,15 @@ rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
 
 CEPH_DIR=""
+JANUS_DIR=""
 stop_stack() {
   if [ -n "$CEPH_DIR" ]; then
     "$ROOT/localstack/ceph-stop.sh" "$CEPH_DIR" || true
     CEPH_DIR=""
+  fi
+  if [ -n "$JANUS_DIR" ]; then
+    "$ROOT/localstack/janus-stop.sh" "$JANUS_DIR" || true
+    JANUS_DIR=""
   fi
 }
 trap stop_stack EXIT
@@ -46,6 +51,11 @@ say "starting the local S3 (Ceph RADOS Gateway)"
 CEPH_ENV=$("$ROOT/localstack/ceph-start.sh")
 eval "$CEPH_ENV"
 CEPH_DIR=$RECORDER_CEPH_DIR
+
+say "starting Janus (VideoRoom, HTTP API on 127.0.0.1)"
+JANUS_ENV=$("$ROOT/localstack/janus-start.sh")
+eval "$JANUS_ENV"
+JANUS_DIR=$RECORDER_JANUS_DIR
 
 say "running tests"
 set +e

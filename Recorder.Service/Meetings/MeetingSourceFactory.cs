@@ -1,3 +1,4 @@
+using Recorder.Service.Meetings.Janus;
 using Recorder.Service.Meetings.Synthetic;
 
 namespace Recorder.Service.Meetings;
@@ -5,7 +6,7 @@ namespace Recorder.Service.Meetings;
 /// <summary>Creates the meeting source a meeting URI names.</summary>
 public static class MeetingSourceFactory
 {
-    public static readonly IReadOnlyList<string> Schemes = ["synthetic"];
+    public static readonly IReadOnlyList<string> Schemes = ["synthetic", "janus"];
 
     /// <summary>Throws <see cref="FormatException"/> with a message naming what is wrong with the URI.</summary>
     public static MeetingSource Create(string meetingUri)
@@ -15,6 +16,7 @@ public static class MeetingSourceFactory
         return uri.Scheme switch
         {
             "synthetic" => new SyntheticMeetingSource(SyntheticMeetingOptions.Parse(uri)),
+            "janus" => new JanusMeetingSource(JanusMeetingOptions.Parse(uri)),
             _ => throw new FormatException($"unknown meeting URI scheme '{uri.Scheme}' (known: {string.Join(", ", Schemes)})"),
         };
     }
@@ -26,7 +28,16 @@ public static class MeetingSourceFactory
         return uri.Scheme switch
         {
             "synthetic" => "synthetic",
+            "janus" => JanusMeetingId(uri),
             _ => $"{uri.Scheme}-{uri.Host}",
         };
+    }
+
+    /// <summary>janus-HOST-ROOM, with anything an object key must not hold replaced by '-' and cut to 64 characters.</summary>
+    private static string JanusMeetingId(Uri uri)
+    {
+        var id = $"janus-{uri.Host}-{JanusMeetingOptions.Parse(uri).Room}";
+        var safe = new string(id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-').ToArray());
+        return safe.Length <= 64 ? safe : safe[..64];
     }
 }

@@ -68,6 +68,22 @@ public static class MediaAnalysis
         return energy == 0 ? 0 : 2 * power / (samples.Length * energy);
     }
 
+    /// <summary>
+    /// The tone's share averaged over 100 ms pieces, for audio that came over
+    /// a network: a phase jump (a looped clip's seam, where the RTP timestamps
+    /// of a looped Opus stream do not line up to the sample; a live stream
+    /// re-synced to the clock) cancels a tone in one long Goertzel window,
+    /// but spoils only one piece here.
+    /// </summary>
+    public static double SegmentedToneShare(ReadOnlySpan<short> samples, double hz)
+    {
+        const int piece = 4_800;
+        double sum = 0;
+        var pieces = 0;
+        for (var i = 0; i + piece <= samples.Length; i += piece, pieces++) sum += ToneShare(samples.Slice(i, piece), hz);
+        return pieces == 0 ? 0 : sum / pieces;
+    }
+
     /// <summary>Mean colour of a rectangle of an RGB24 frame.</summary>
     public static (double R, double G, double B) MeanColor(byte[] rgb, int frameWidth, int x, int y, int w, int h)
     {

@@ -1,12 +1,13 @@
 using Recorder.Service.Encoder;
 using Recorder.Service.Media;
+using Recorder.Service.Meetings;
 using Recorder.Service.Meetings.Synthetic;
 using Recorder.Service.Pipeline;
 using Recorder.Tests.Infrastructure;
 
 namespace Recorder.Tests.Pipeline;
 
-/// <summary>Runs a synthetic recording into plaintext memory and saves segments as files for decoding.</summary>
+/// <summary>Runs recordings through the real pipeline (synthetic meetings into plaintext memory) and saves segments as files for decoding.</summary>
 internal static class PipelineRunner
 {
     public static readonly FfmpegEncoderOptions SmallFast = new() { Width = 640, Height = 360, Preset = "ultrafast" };
@@ -18,6 +19,15 @@ internal static class PipelineRunner
     {
         var source = new SyntheticMeetingSource(SyntheticMeetingOptions.Parse(new Uri(uri)));
         output ??= new PlaintextMemoryOutput();
+        var manifest = await RecordSourceAsync(source, output, encoder, layout, realTime, maxSegment, maxDuration, configure);
+        return (manifest, output, source);
+    }
+
+    /// <summary>Records any meeting source through the real pipeline into <paramref name="output"/>.</summary>
+    public static async Task<RecordingManifest> RecordSourceAsync(MeetingSource source, IRecordingOutput output,
+        FfmpegEncoderOptions? encoder = null, LayoutKind layout = LayoutKind.Gallery, bool? realTime = null,
+        TimeSpan? maxSegment = null, TimeSpan? maxDuration = null, Func<RecordingOptions, RecordingOptions>? configure = null)
+    {
         var options = new RecordingOptions
         {
             RecordingId = "rec-test",
@@ -31,8 +41,7 @@ internal static class PipelineRunner
         };
         var pipeline = new RecordingPipeline(source, output, configure?.Invoke(options) ?? options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var manifest = await pipeline.RunAsync(CancellationToken.None, timeout.Token);
-        return (manifest, output, source);
+        return await pipeline.RunAsync(CancellationToken.None, timeout.Token);
     }
 
     public static string Save(PlaintextMemoryOutput output, int segment)
