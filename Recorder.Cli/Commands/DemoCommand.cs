@@ -36,7 +36,13 @@ public sealed class DemoCommand : ICliCommand
             var dir = parse.GetValue(folder)!;
             Directory.CreateDirectory(dir);
             var keyPath = Path.Combine(dir, "host.key");
-            File.Delete(keyPath); // the demo's own key from an earlier run
+            if (File.Exists(keyPath))
+            {
+                // Never lose a key: an earlier run's (or anyone's) host.key is kept under another name.
+                var kept = $"{keyPath}.{File.GetLastWriteTimeUtc(keyPath):yyyyMMdd'T'HHmmss'Z'}";
+                File.Move(keyPath, kept, overwrite: false);
+                context.Output.Notice($"recorder: demo: kept the earlier {keyPath} as {kept}");
+            }
 
             using var host = X25519Identity.Generate();
             await KeygenCommand.WriteIdentityAsync(keyPath, host, context, ct);

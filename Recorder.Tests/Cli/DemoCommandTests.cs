@@ -36,6 +36,20 @@ public sealed class DemoCommandTests(CephFixture ceph) : IDisposable
     }
 
     [Fact]
+    public async Task Demo_keeps_an_existing_host_key_instead_of_overwriting_it()
+    {
+        var bucket = await ceph.CreateBucketAsync("demokeep");
+        var key = Path.Combine(_folder, "host.key");
+        await File.WriteAllTextAsync(key, "AGE-SECRET-KEY-1 an earlier key\n");
+        var run = await CliRunner.RunAsync(["demo", "--output", _folder, "--bucket", bucket, "--meeting", "synthetic://?participants=1&seconds=1&pace=fast"],
+            environment: CliRunner.CephEnvironment(ceph.Options));
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        var kept = Assert.Single(Directory.GetFiles(_folder), f => Path.GetFileName(f).StartsWith("host.key.", StringComparison.Ordinal));
+        Assert.Equal("AGE-SECRET-KEY-1 an earlier key\n", await File.ReadAllTextAsync(kept));
+        Assert.StartsWith("# created: ", await File.ReadAllTextAsync(key));
+    }
+
+    [Fact]
     public async Task Demo_without_an_S3_endpoint_says_how_to_get_one()
     {
         var run = await CliRunner.RunAsync(["demo", "--output", _folder]);
