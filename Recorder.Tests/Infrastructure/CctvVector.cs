@@ -10,7 +10,8 @@ namespace Recorder.Tests.Infrastructure;
 public sealed record CctvVector(string Name, string Expect, string? PayloadSha256, IReadOnlyList<string> Identities,
     bool Armored, bool HasPassphrase, byte[] File)
 {
-    public static string Folder => Path.GetFullPath(Path.Combine(RepositoryPaths.Root, "..", "shared", "vectors", "age"));
+    /// <summary>Kept in the repository (TestData/README.md says where they come from).</summary>
+    public static string Folder => Path.Combine(RepositoryPaths.Root, "Recorder.Tests", "TestData", "age-vectors");
 
     public static IReadOnlyList<CctvVector> LoadAll()
     {
