@@ -87,8 +87,6 @@ public sealed class FfmpegEncoder : IAsyncDisposable
             throw new FfmpegException($"ffmpeg exited with code {_process.ExitCode}", _process.ExitCode, StderrTail);
     }
 
-    public bool HasExited => _process.HasExited;
-
     public void Kill()
     {
         try

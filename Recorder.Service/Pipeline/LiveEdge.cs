@@ -86,8 +86,6 @@ public sealed class LiveEdge
             var audioAt = AudioBlock * audioIndex;
             var videoAt = VideoTime(videoIndex);
             var next = audioAt <= videoAt ? audioAt : videoAt;
-            if (Ended(next)) return;
-
             var wait = next - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
@@ -97,6 +95,8 @@ public sealed class LiveEdge
                 Thread.Sleep((int)Math.Ceiling(wait.TotalMilliseconds));
                 continue;
             }
+            // Once per tick, when it is due (the roster snapshot is not free for live sources).
+            if (Ended(next)) return;
 
             if (audioAt <= videoAt)
             {

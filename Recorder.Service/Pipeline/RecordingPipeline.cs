@@ -176,13 +176,12 @@ public sealed class RecordingPipeline(MeetingSource source, IRecordingOutput out
     private async Task FinishAsync(SegmentRun run, string reason, CancellationToken abort)
     {
         var frame = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / options.Encoder.FrameRate);
-        var finished = await run.FinishAsync(reason, frame, abort).ConfigureAwait(false);
-        if (finished is null)
+        var segment = await run.FinishAsync(reason, frame, output.RecipientFingerprints, abort).ConfigureAwait(false);
+        if (segment is null)
         {
             _log.LogWarning("segment {Segment} produced no media; no object was kept ({Reason})", run.Number, reason);
             return;
         }
-        var segment = finished with { Recipients = output.RecipientFingerprints };
         _log.LogInformation("segment {Segment} complete: {Location}, {Bytes} bytes, {Duration:0.0} s", segment.Number, segment.Location, segment.Bytes, segment.DurationSeconds);
         await _manifestGate.WaitAsync(abort).ConfigureAwait(false);
         try

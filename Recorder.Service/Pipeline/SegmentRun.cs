@@ -84,7 +84,8 @@ internal sealed class SegmentRun
     /// failed still leaves a complete, authenticated segment of what it wrote;
     /// one that wrote nothing leaves no object at all (null).
     /// </summary>
-    public async Task<ManifestSegment?> FinishAsync(string endReason, TimeSpan frameDuration, CancellationToken cancellationToken)
+    public async Task<ManifestSegment?> FinishAsync(string endReason, TimeSpan frameDuration, IReadOnlyList<string> recipients,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -125,7 +126,7 @@ internal sealed class SegmentRun
                 StartedAt = StartedAt,
                 EndedAt = DateTimeOffset.UtcNow,
                 EndReason = endReason,
-                Recipients = [],
+                Recipients = recipients,
                 InitSegmentBytes = _indexer.InitSegmentLength,
                 Fragments = _indexer.Entries.Select(e => new[] { Math.Round(e.TimeSeconds, 3), e.Offset }).ToArray(),
             };
