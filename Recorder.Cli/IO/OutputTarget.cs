@@ -8,8 +8,9 @@ namespace Recorder.Cli.IO;
 /// file is written under a temporary name in the destination folder and renamed
 /// over DEST only by <see cref="CommitAsync"/>; an S3 object appears only when its
 /// upload completes. Disposing an uncommitted target deletes the temporary file
-/// or aborts the upload, so a failed run leaves no output behind. Stdout cannot
-/// be taken back: what was written before a failure stays written.
+/// or aborts the upload, so a failed run leaves no output behind. Stdout, devices
+/// and FIFOs are written in place and cannot be taken back: what was written
+/// before a failure stays written.
 /// </summary>
 public sealed class OutputTarget : IAsyncDisposable
 {
@@ -67,6 +68,10 @@ public sealed class OutputTarget : IAsyncDisposable
     private static OutputTarget OpenFile(string path, bool privateFile)
     {
         if (Directory.Exists(path)) throw new CliException($"{path} is a directory");
+        if (UnixFileKind.IsSpecialFile(path)) return OpenSpecialFile(path);
+        // Through a symlink, the file it points to is replaced, not the link.
+        if (new FileInfo(path).LinkTarget is not null && File.ResolveLinkTarget(path, returnFinalTarget: true) is { } target)
+            path = target.FullName;
         var folder = Path.GetDirectoryName(path)!;
         if (!Directory.Exists(folder)) throw new CliException($"no such directory: {folder}");
         var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.partial");
@@ -89,6 +94,26 @@ public sealed class OutputTarget : IAsyncDisposable
                 await file.DisposeAsync();
                 File.Delete(temp);
             });
+    }
+
+    /// <summary>
+    /// A device, FIFO or socket (/dev/null, /dev/stdout, a named pipe) is written in
+    /// place: renaming a temporary file over it would replace the device itself.
+    /// Like stdout, what was written before a failure stays written.
+    /// </summary>
+    private static OutputTarget OpenSpecialFile(string path)
+    {
+        var file = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Open, Access = FileAccess.Write, Share = FileShare.ReadWrite, BufferSize = 1,
+        });
+        return new OutputTarget(file,
+            async () =>
+            {
+                await file.FlushAsync();
+                await file.DisposeAsync();
+            },
+            () => file.DisposeAsync());
     }
 
     public async Task CommitAsync()

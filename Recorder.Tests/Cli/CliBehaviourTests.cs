@@ -56,6 +56,53 @@ public sealed class CliBehaviourTests : IDisposable
     }
 
     [Fact]
+    public async Task Output_to_a_fifo_is_written_in_place_and_the_fifo_stays_a_fifo()
+    {
+        var (key, recipient) = _files.NewIdentity("key.txt");
+        var plaintext = AgeTestDataForCli.Random(5 * Chunk + 3);
+        var fifo = _files.PathOf("pipe");
+        Assert.Equal(0, (await ProcessRunner.RunAsync("mkfifo", [fifo], TimeSpan.FromSeconds(10))).ExitCode);
+        Assert.True(Recorder.Cli.IO.UnixFileKind.IsSpecialFile(fifo));
+
+        // Opening a FIFO for reading waits for its writer: the reader runs beside the CLI.
+        var reader = Task.Run(() => File.ReadAllBytes(fifo));
+        var encrypted = await CliRunner.RunAsync(["encrypt", "-r", recipient, "-o", fifo], plaintext);
+        Assert.Equal((0, ""), (encrypted.ExitCode, encrypted.StandardError));
+        var ciphertext = await reader.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(Recorder.Cli.IO.UnixFileKind.IsSpecialFile(fifo), "the FIFO was replaced by a regular file");
+        Assert.Equal(["key.txt", "pipe"], _files.Listing());
+        var decrypted = await CliRunner.RunAsync(["decrypt", "-i", key, _files.Write("copy.age", ciphertext)]);
+        Assert.Equal((0, "", Sha(plaintext)), (decrypted.ExitCode, decrypted.StandardError, Sha(decrypted.StandardOutput)));
+    }
+
+    [Fact]
+    public void Dev_null_is_a_special_file_and_regular_files_directories_and_absent_paths_are_not()
+    {
+        var regular = _files.Write("regular.bin", [1]);
+        Assert.Equal((true, false, false, false),
+            (Recorder.Cli.IO.UnixFileKind.IsSpecialFile("/dev/null"), Recorder.Cli.IO.UnixFileKind.IsSpecialFile(regular),
+                Recorder.Cli.IO.UnixFileKind.IsSpecialFile(_files.Folder), Recorder.Cli.IO.UnixFileKind.IsSpecialFile(_files.PathOf("absent"))));
+    }
+
+    [Fact]
+    public async Task Output_through_a_symlink_replaces_the_file_it_points_to_and_keeps_the_link()
+    {
+        var (key, recipient) = _files.NewIdentity("key.txt");
+        var plaintext = AgeTestDataForCli.Random(Chunk + 1);
+        var target = _files.Write("target.age", [0]);
+        var link = _files.PathOf("link.age");
+        File.CreateSymbolicLink(link, target);
+
+        var encrypted = await CliRunner.RunAsync(["encrypt", "-r", recipient, "-o", link], plaintext);
+        Assert.Equal((0, ""), (encrypted.ExitCode, encrypted.StandardError));
+
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        var decrypted = await CliRunner.RunAsync(["decrypt", "-i", key, target]);
+        Assert.Equal((0, Sha(plaintext)), (decrypted.ExitCode, Sha(decrypted.StandardOutput)));
+    }
+
+    [Fact]
     public async Task Group_readable_identity_file_gets_a_warning_and_still_works()
     {
         var (key, recipient) = _files.NewIdentity("key.txt");
