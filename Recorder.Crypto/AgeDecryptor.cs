@@ -39,6 +39,34 @@ public static class AgeDecryptor
     }
 
     /// <summary>
+    /// Decrypts the whole age file behind <paramref name="source"/> (a regular file,
+    /// from offset 0) to <paramref name="destination"/>, reading and opening batches
+    /// on every core at once. What reaches the destination is what the streaming
+    /// decryptor would release: authenticated batches, in order, nothing from the
+    /// first failing batch on; the failures are the same exceptions. Returns the
+    /// plaintext length.
+    /// </summary>
+    public static async Task<long> DecryptFileAsync(
+        Microsoft.Win32.SafeHandles.SafeFileHandle source, System.IO.Stream destination, IReadOnlyList<IIdentity> identities,
+        AgeDecryptOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        options ??= new AgeDecryptOptions();
+        var (header, _) = await HeaderReader.ReadAsync(new RandomAccessReadStream(source), ct).ConfigureAwait(false);
+        using var fileKey = await FileKeyUnwrapper.UnwrapAsync(header, identities, ct).ConfigureAwait(false);
+
+        var nonce = new byte[AgePayloadLayout.NonceSize];
+        if (RandomAccess.Read(source, nonce, header.EncodedLength) < nonce.Length)
+            throw AgeDecryptionException.Header("the payload nonce is missing or short");
+        using var cipher = PayloadCipher.Derive(fileKey.Span, nonce, options.MaxDegreeOfParallelism);
+        var length = await FilePayload.OpenAsync(source, header.EncodedLength + nonce.Length, cipher, Math.Max(1, options.ChunksPerBatch), destination, ct)
+            .ConfigureAwait(false);
+        await destination.FlushAsync(ct).ConfigureAwait(false);
+        return length;
+    }
+
+    /// <summary>
     /// Opens a seekable age file (from its current position) for random access to
     /// plaintext byte ranges. The final chunk is checked first, so the plaintext
     /// length is authenticated before any read; each read authenticates the chunks

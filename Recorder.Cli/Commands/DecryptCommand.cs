@@ -33,7 +33,12 @@ public sealed class DecryptCommand : ICliCommand
                 await using var input = await InputSource.OpenAsync(parse.GetValue(source)!, context, ct);
                 await using var target = await OutputTarget.OpenAsync(parse.GetValue(output), context, privateFile: true, ct);
                 var options = new AgeDecryptOptions { LeaveOpen = true };
-                if (from is null && count is null)
+                if (from is null && count is null && InputSource.RegularFileHandle(input) is { } file)
+                {
+                    // A regular file: read and opened on every core at once, released in order.
+                    await AgeDecryptor.DecryptFileAsync(file, target.Stream, ids, options, ct);
+                }
+                else if (from is null && count is null)
                 {
                     await using var ahead = new ReadAheadStream(input);
                     await using var plain = await AgeDecryptor.OpenAsync(ahead, ids, options, ct);

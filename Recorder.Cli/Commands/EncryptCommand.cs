@@ -30,6 +30,13 @@ public sealed class EncryptCommand : ICliCommand
             };
             await using var input = await InputSource.OpenAsync(parse.GetValue(source)!, context, ct);
             await using var target = await OutputTarget.OpenAsync(parse.GetValue(output), context, privateFile: false, ct);
+            if (InputSource.RegularFileHandle(input) is { } file)
+            {
+                // A regular file: read and sealed on every core at once.
+                await AgeEncryptor.EncryptFileAsync(file, target.Stream, list, options, ct);
+                await target.CommitAsync();
+                return CliExitCodes.Success;
+            }
             await using (var age = await AgeEncryptor.CreateAsync(target.Stream, list, options, ct))
             {
                 try

@@ -20,4 +20,11 @@ public static class InputSource
         if (!File.Exists(source)) throw new CliException($"no such file: {source}");
         return new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
     }
+
+    /// <summary>
+    /// The handle of SOURCE when it is a regular local file (positional reads from
+    /// several threads work, and its length is known); null for stdin, S3, FIFOs and devices.
+    /// </summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle? RegularFileHandle(System.IO.Stream input) =>
+        input is FileStream file && !UnixFileKind.IsSpecialFile(file.Name) ? file.SafeFileHandle : null;
 }

@@ -54,7 +54,7 @@ internal sealed class PayloadCipher : IDisposable
     /// only the last may be short, and it is marked final when <paramref name="lastIsFinal"/>.
     /// Returns the ciphertext length written.
     /// </summary>
-    public int SealChunks(ReadOnlyMemory<byte> plaintext, long firstIndex, bool lastIsFinal, Memory<byte> output)
+    public int SealChunks(ReadOnlyMemory<byte> plaintext, long firstIndex, bool lastIsFinal, Memory<byte> output, bool parallel = true)
     {
         var count = plaintext.Length == 0 ? 1 : (plaintext.Length + AgePayloadLayout.ChunkSize - 1) / AgePayloadLayout.ChunkSize;
         if (!lastIsFinal && plaintext.Length % AgePayloadLayout.ChunkSize != 0)
@@ -72,7 +72,7 @@ internal sealed class PayloadCipher : IDisposable
                 output.Span.Slice(i * AgePayloadLayout.EncryptedChunkSize, length + AgePayloadLayout.TagSize));
         }
 
-        ForEachChunk(count, (aead, i) => { SealOne(aead, i); return true; });
+        ForEachChunk(count, (aead, i) => { SealOne(aead, i); return true; }, parallel);
         return total;
     }
 
@@ -80,7 +80,7 @@ internal sealed class PayloadCipher : IDisposable
     /// Opens full-size, non-final chunks; returns the index (absolute) of the first
     /// chunk that does not authenticate, or null when all do.
     /// </summary>
-    public long? OpenFullChunks(ReadOnlyMemory<byte> ciphertext, long firstIndex, Memory<byte> output)
+    public long? OpenFullChunks(ReadOnlyMemory<byte> ciphertext, long firstIndex, Memory<byte> output, bool parallel = true)
     {
         if (ciphertext.Length % AgePayloadLayout.EncryptedChunkSize != 0)
             throw new ArgumentException("whole chunks only", nameof(ciphertext));
@@ -93,13 +93,18 @@ internal sealed class PayloadCipher : IDisposable
                 firstIndex + i, final: false, output.Span.Slice(i * AgePayloadLayout.ChunkSize, AgePayloadLayout.ChunkSize));
             if (!ok) InterlockedMin(ref firstFailure, i);
             return ok;
-        });
+        }, parallel);
         return firstFailure == int.MaxValue ? null : firstIndex + firstFailure;
     }
 
-    private void ForEachChunk(int count, Func<ChunkAead, int, bool> body)
+    /// <summary>
+    /// Runs <paramref name="body"/> for every chunk of a batch: on several cores, or on
+    /// the calling thread when the batch is small, parallelism is capped at 1, or the
+    /// caller already runs batches side by side (<paramref name="parallel"/> false).
+    /// </summary>
+    private void ForEachChunk(int count, Func<ChunkAead, int, bool> body, bool parallel)
     {
-        if (count < ParallelThresholdChunks || _maxDegreeOfParallelism == 1)
+        if (!parallel || count < ParallelThresholdChunks || _maxDegreeOfParallelism == 1)
         {
             using var aead = CreateAead();
             for (var i = 0; i < count; i++) body(aead, i);
@@ -117,6 +122,9 @@ internal sealed class PayloadCipher : IDisposable
         while (value < (current = Volatile.Read(ref target)))
             if (Interlocked.CompareExchange(ref target, value, current) == current) return;
     }
+
+    /// <summary>Cores this cipher may use (the option, or all processors).</summary>
+    public int MaxDegreeOfParallelism => _maxDegreeOfParallelism;
 
     public void Dispose() => _key.Dispose();
 }

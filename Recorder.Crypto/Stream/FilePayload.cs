@@ -1,0 +1,100 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace Recorder.Crypto.Stream;
+
+/// <summary>
+/// The payload of a regular file sealed or opened batch by batch on every core:
+/// each worker reads its own batch with a positional read (so reading is
+/// spread over the cores too), seals or opens it, and the batches are written
+/// in order (<see cref="OrderedBatches"/>). The file's length is known up
+/// front, so the final chunk is known without holding one back; a file that
+/// grows or shrinks meanwhile is an error, not a silently different result.
+/// </summary>
+internal static class FilePayload
+{
+    /// <summary>Seals the whole of <paramref name="source"/> (from offset 0) into <paramref name="destination"/>; returns the plaintext length.</summary>
+    public static async Task<long> SealAsync(SafeFileHandle source, PayloadCipher cipher, int chunksPerBatch,
+        System.IO.Stream destination, CancellationToken cancellationToken)
+    {
+        var length = RandomAccess.GetLength(source);
+        var batchPlain = chunksPerBatch * AgePayloadLayout.ChunkSize;
+        var chunks = AgePayloadLayout.ChunkCount(length);
+        var batches = (chunks + chunksPerBatch - 1) / chunksPerBatch;
+
+        int Seal(long batch, byte[] plain, byte[] sealedBatch)
+        {
+            var offset = batch * batchPlain;
+            var last = batch == batches - 1;
+            var size = (int)Math.Min(batchPlain, length - offset);
+            // The last batch asks for one byte more: getting it means the file grew.
+            var read = ReadFully(source, plain.AsSpan(0, last ? size + 1 : size), offset);
+            if (read < size) throw new IOException($"the input shrank while it was being encrypted (expected {length} bytes)");
+            if (read > size) throw new IOException($"the input grew while it was being encrypted (expected {length} bytes)");
+            return cipher.SealChunks(plain.AsMemory(0, size), batch * chunksPerBatch, lastIsFinal: last, sealedBatch, parallel: false);
+        }
+
+        await OrderedBatches.RunAsync(batches, cipher.MaxDegreeOfParallelism, batchPlain + 1, chunksPerBatch * AgePayloadLayout.EncryptedChunkSize,
+            Seal, destination.WriteAsync, cancellationToken).ConfigureAwait(false);
+        return length;
+    }
+
+    /// <summary>
+    /// Opens the chunks that start at <paramref name="chunksStart"/> and run to the end of
+    /// <paramref name="source"/>, writing only authenticated plaintext, a batch at a time
+    /// and in order; returns the plaintext length. The failures and their messages are
+    /// the streaming decryptor's.
+    /// </summary>
+    public static async Task<long> OpenAsync(SafeFileHandle source, long chunksStart, PayloadCipher cipher, int chunksPerBatch,
+        System.IO.Stream destination, CancellationToken cancellationToken)
+    {
+        var fileLength = RandomAccess.GetLength(source);
+        var chunksLength = fileLength - chunksStart;
+        if (chunksLength <= 0) throw AgeDecryptionException.Chunk(0, "the file is truncated (no payload chunks)");
+        var chunkCount = (chunksLength + AgePayloadLayout.EncryptedChunkSize - 1) / AgePayloadLayout.EncryptedChunkSize;
+        var lastChunkLength = (int)(chunksLength - (chunkCount - 1) * AgePayloadLayout.EncryptedChunkSize);
+        var batchCipher = chunksPerBatch * AgePayloadLayout.EncryptedChunkSize;
+        var batches = (chunkCount + chunksPerBatch - 1) / chunksPerBatch;
+        var plaintextLength = (chunkCount - 1) * AgePayloadLayout.ChunkSize + Math.Max(0, lastChunkLength - AgePayloadLayout.TagSize);
+
+        int Open(long batch, byte[] sealedBatch, byte[] plain)
+        {
+            var first = batch * chunksPerBatch;
+            var offset = chunksStart + AgePayloadLayout.ChunkOffset(first);
+            var last = batch == batches - 1;
+            var size = (int)Math.Min(batchCipher, fileLength - offset);
+            var read = ReadFully(source, sealedBatch.AsSpan(0, last ? size + 1 : size), offset);
+            if (read < size) throw new IOException($"the input shrank while it was being decrypted (expected {fileLength} bytes)");
+            if (read > size) throw new IOException($"the input grew while it was being decrypted (expected {fileLength} bytes)");
+
+            var fullBytes = last ? size - lastChunkLength : size;
+            if (fullBytes > 0 && cipher.OpenFullChunks(sealedBatch.AsMemory(0, fullBytes), first, plain, parallel: false) is { } failed)
+            {
+                var at = (int)(failed - first) * AgePayloadLayout.EncryptedChunkSize;
+                throw FinalChunkRules.NonFinalFailure(cipher, sealedBatch.AsSpan(at, AgePayloadLayout.EncryptedChunkSize), failed);
+            }
+            var plainBytes = fullBytes / AgePayloadLayout.EncryptedChunkSize * AgePayloadLayout.ChunkSize;
+            if (last)
+            {
+                plainBytes += FinalChunkRules.OpenLast(cipher, sealedBatch.AsSpan(fullBytes, lastChunkLength), chunkCount - 1,
+                    plain.AsSpan(plainBytes));
+            }
+            return plainBytes;
+        }
+
+        await OrderedBatches.RunAsync(batches, cipher.MaxDegreeOfParallelism, batchCipher + 1, chunksPerBatch * AgePayloadLayout.ChunkSize,
+            Open, destination.WriteAsync, cancellationToken).ConfigureAwait(false);
+        return plaintextLength;
+    }
+
+    private static int ReadFully(SafeFileHandle source, Span<byte> buffer, long offset)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = RandomAccess.Read(source, buffer[total..], offset + total);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+}
