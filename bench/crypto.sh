@@ -7,7 +7,8 @@
 #   BENCH_SIZE_MIB=256 BENCH_RUNS=3 bench/crypto.sh
 #
 # Both tools read the plaintext (or ciphertext) from a file already in the page
-# cache and write to /dev/null, so the figures are crypto + read, not disk.
+# cache and write to /dev/null, so the figures are crypto + read, not disk. The
+# recorder reads and seals a regular file on every core (AgeEncryptor.EncryptFileAsync).
 # Decryption uses one file written by age for both tools.
 set -euo pipefail
 
@@ -18,14 +19,16 @@ say() { echo "crypto.sh: $*" >&2; }
 
 "$ROOT/localstack/install.sh" base age hyperfine
 export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-say "building recorder (Release)"
-dotnet build "$ROOT/Recorder.Cli/Recorder.Cli.csproj" -c Release -nodeReuse:false -p:UseSharedCompilation=false -v q -clp:ErrorsOnly >&2
-REC="$ROOT/Recorder.Cli/bin/Release/net10.0/recorder"
-# As the recorder runs in production: no diagnostics IPC files.
-export DOTNET_EnableDiagnostics=0
-
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+# As the CLI is installed (README, "CLI"): published for linux-x64 with
+# ReadyToRun code, which starts in ~60 ms instead of ~170 ms of JIT.
+say "publishing recorder (Release, ReadyToRun) to $WORK/recorder"
+dotnet publish "$ROOT/Recorder.Cli/Recorder.Cli.csproj" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$WORK/recorder" -nodeReuse:false -p:UseSharedCompilation=false -v q -clp:ErrorsOnly >&2
+REC="$WORK/recorder/recorder"
+# As the recorder runs in production: no diagnostics IPC files.
+export DOTNET_EnableDiagnostics=0
 say "preparing ${SIZE_MIB} MiB of random plaintext in $WORK"
 head -c $((SIZE_MIB * 1024 * 1024)) /dev/urandom > "$WORK/plain.bin"
 age-keygen -o "$WORK/key.txt" 2> "$WORK/public.txt"
