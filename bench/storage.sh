@@ -29,14 +29,20 @@ AWS=/usr/bin/aws   # Debian's awscli 2.9; a different `aws` may come first on PA
 [ -x "$AWS" ] || { say "error: $AWS missing (localstack/install.sh awscli)"; exit 1; }
 
 export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-say "building bench/StorageBench (Release)"
-dotnet build bench/StorageBench -c Release -nodeReuse:false -p:UseSharedCompilation=false -v q -clp:ErrorsOnly
-DRIVER="dotnet $ROOT/bench/StorageBench/bin/Release/net10.0/StorageBench.dll"
+# Published as the recorder is installed (README, "CLI": ReadyToRun code) and run
+# with the garbage collector setting the recorder's launcher gives it
+# (Recorder.Cli/Launcher/recorder: a 1 MiB young-generation budget).
+DRIVER_DIR=$(mktemp -d)
+say "publishing bench/StorageBench (Release, ReadyToRun) to $DRIVER_DIR"
+dotnet publish bench/StorageBench -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$DRIVER_DIR" -nodeReuse:false -p:UseSharedCompilation=false -v q -clp:ErrorsOnly
+DRIVER="$DRIVER_DIR/StorageBench"
+export DOTNET_GCgen0size=0x100000
 
 INPUT=$(mktemp /dev/shm/recorder-bench.XXXXXX)
 CEPH_DIR=""
 cleanup() {
-  rm -f "$INPUT"
+  rm -rf "$INPUT" "$DRIVER_DIR"
   if [ -n "$CEPH_DIR" ]; then "$ROOT/localstack/ceph-stop.sh" "$CEPH_DIR" || true; fi
 }
 trap cleanup EXIT

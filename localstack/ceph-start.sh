@@ -162,6 +162,9 @@ radosgw-admin user create --uid recorder --display-name "Recorder tests" \
   # Ceph Pacific rejects aws-chunked bodies with trailing checksums (see the note).
   echo "export AWS_REQUEST_CHECKSUM_CALCULATION=when_required"
   echo "export AWS_RESPONSE_CHECKSUM_VALIDATION=when_required"
+  # Never ask the EC2 instance metadata service (169.254.169.254) for credentials:
+  # everything here talks to 127.0.0.1 only, even when a variable above is lost.
+  echo "export AWS_EC2_METADATA_DISABLED=true"
 } >"$DIR/env"
 chmod 600 "$DIR/env"
 STARTED=1

@@ -20,6 +20,7 @@ namespace Recorder.Cli.Commands;
 public sealed class RecordCommand : ICliCommand
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
+    private const long MiB = 1024 * 1024;
 
     public Command Build(CliContext context)
     {
@@ -66,7 +67,8 @@ public sealed class RecordCommand : ICliCommand
         {
             var p = session.Progress;
             context.Output.Notice(string.Create(CultureInfo.InvariantCulture,
-                $"recorder: recording {p.MediaPosition:hh\\:mm\\:ss}, segment {p.CurrentSegment}, {p.VideoFramesDropped} frames dropped"));
+                $"recorder: recording {p.MediaPosition:hh\\:mm\\:ss}, segment {p.CurrentSegment}, {p.VideoFramesDropped} frames dropped, "
+                + $"memory {Environment.WorkingSet / MiB} MiB (managed {GC.GetTotalMemory(false) / MiB} MiB)"));
         }, null, ProgressInterval, ProgressInterval);
         context.Output.Notice($"recorder: recording {session.SourceDescription} to {session.ManifestLocation}");
         return (await session.RunAsync(signals.Stop, signals.Abort), session.ManifestLocation);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Recorder.Service.Encoder;
 
 /// <summary>
@@ -26,6 +28,8 @@ internal sealed class ActivityStream(Stream inner, bool write, Action onActivity
         return n;
     }
 
+    // Called per packet for the whole recording: pooled state machines, no garbage per call.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _readsWaiting);
@@ -52,6 +56,7 @@ internal sealed class ActivityStream(Stream inner, bool write, Action onActivity
         onActivity();
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Recorder.Service.Encoder;
@@ -54,7 +55,8 @@ public sealed class MatroskaFeedWriter
         return [.. ebml, .. segmentStart, .. info, .. tracks];
     }
 
-    /// <summary>Writes one frame as a Cluster holding one SimpleBlock.</summary>
+    /// <summary>Writes one frame as a Cluster holding one SimpleBlock (pooled state machine: no garbage per frame).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteBlockAsync(Stream output, int track, TimeSpan timestamp, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var p = _preamble.AsSpan();

@@ -55,6 +55,9 @@ public sealed class RecordingPipeline(MeetingSource source, IRecordingOutput out
         await PublishAsync("recording", null, null, abort).ConfigureAwait(false);
 
         using var edgeStop = CancellationTokenSource.CreateLinkedTokenSource(stop, abort);
+        // The feed waits on the channel without a token (a cancellable wait allocates on every
+        // packet, for the whole recording); an abort completes the channel with the cancellation instead.
+        using var abortFeed = abort.Register(() => channel.Writer.TryComplete(new OperationCanceledException(abort)));
         _edge = new LiveEdge(source, options.LiveEdge, channel.Writer, videoPool, audioPool);
         var finishing = new List<Task>();
         var edgeTask = Task.CompletedTask;
@@ -143,7 +146,11 @@ public sealed class RecordingPipeline(MeetingSource source, IRecordingOutput out
             {
                 if (!reader.TryRead(out packet))
                 {
-                    if (!await reader.WaitToReadAsync(abort).ConfigureAwait(false)) return (FeedEnd.EndOfInput, null);
+                    if (!await reader.WaitToReadAsync().ConfigureAwait(false))
+                    {
+                        abort.ThrowIfCancellationRequested();
+                        return (FeedEnd.EndOfInput, null);
+                    }
                     continue;
                 }
             }
