@@ -57,9 +57,11 @@ record() {
   # The launcher execs the .NET program in place: the child of `time` is the recorder.
   local pid=""
   for _ in $(seq 1 50); do pid=$(pgrep -P "$time_pid" | head -n1 || true); [ -n "$pid" ] && break; sleep 0.1; done
-  local hwm=0
+  local hwm=0 v
   while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do
-    hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo "$hwm")
+    # A process that is exiting has no VmHWM line any more: keep the last value read.
+    v=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    [ -z "$v" ] || hwm=$v
     sleep 1
   done
   wait "$time_pid"

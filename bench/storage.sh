@@ -64,7 +64,7 @@ RECORDER_CMD="$DRIVER --bucket bench --key recorder.bin --input $INPUT --budget-
 AWSCLI_CMD="$AWS --endpoint-url $EP s3 cp --only-show-errors $INPUT s3://bench/awscli.bin"
 
 say "hyperfine: $RUNS runs each"
-hyperfine --runs "$RUNS" --prepare "$PREPARE" --export-json "$OUT/hyperfine.json" \
+hyperfine --warmup 1 --runs "$RUNS" --prepare "$PREPARE" --export-json "$OUT/hyperfine.json" \
   -n recorder-sink "$RECORDER_CMD" -n awscli "$AWSCLI_CMD" >&2
 
 say "peak RSS with /usr/bin/time -v"
