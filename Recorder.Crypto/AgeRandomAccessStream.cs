@@ -128,18 +128,8 @@ public sealed class AgeRandomAccessStream : System.IO.Stream
     {
         _cacheFirstChunk = -1;
         var includesLast = first + (length + AgePayloadLayout.EncryptedChunkSize - 1) / AgePayloadLayout.EncryptedChunkSize == _chunkCount;
-        var fullBytes = includesLast ? length - _lastChunkLength : length;
-        if (fullBytes > 0 && _cipher.OpenFullChunks(_ciphertext.AsMemory(0, fullBytes), first, _plaintext) is { } failed)
-        {
-            var at = (int)(failed - first) * AgePayloadLayout.EncryptedChunkSize;
-            throw FinalChunkRules.NonFinalFailure(_cipher, _ciphertext.AsSpan(at, AgePayloadLayout.EncryptedChunkSize), failed);
-        }
-        var plainBytes = fullBytes / AgePayloadLayout.EncryptedChunkSize * AgePayloadLayout.ChunkSize;
-        if (includesLast)
-        {
-            plainBytes += FinalChunkRules.OpenLast(_cipher, _ciphertext.AsSpan(fullBytes, _lastChunkLength),
-                _chunkCount - 1, _plaintext.AsSpan(plainBytes));
-        }
+        var plainBytes = FinalChunkRules.OpenBatch(_cipher, _ciphertext.AsMemory(0, length), first, includesLast, _lastChunkLength,
+            _chunkCount - 1, _plaintext, parallel: true);
         _cacheFirstChunk = first;
         _cacheBytes = plainBytes;
     }

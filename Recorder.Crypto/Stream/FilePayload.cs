@@ -66,19 +66,8 @@ internal static class FilePayload
             if (read < size) throw new IOException($"the input shrank while it was being decrypted (expected {fileLength} bytes)");
             if (read > size) throw new IOException($"the input grew while it was being decrypted (expected {fileLength} bytes)");
 
-            var fullBytes = last ? size - lastChunkLength : size;
-            if (fullBytes > 0 && cipher.OpenFullChunks(sealedBatch.AsMemory(0, fullBytes), first, plain, parallel: false) is { } failed)
-            {
-                var at = (int)(failed - first) * AgePayloadLayout.EncryptedChunkSize;
-                throw FinalChunkRules.NonFinalFailure(cipher, sealedBatch.AsSpan(at, AgePayloadLayout.EncryptedChunkSize), failed);
-            }
-            var plainBytes = fullBytes / AgePayloadLayout.EncryptedChunkSize * AgePayloadLayout.ChunkSize;
-            if (last)
-            {
-                plainBytes += FinalChunkRules.OpenLast(cipher, sealedBatch.AsSpan(fullBytes, lastChunkLength), chunkCount - 1,
-                    plain.AsSpan(plainBytes));
-            }
-            return plainBytes;
+            return FinalChunkRules.OpenBatch(cipher, sealedBatch.AsMemory(0, size), first, last, lastChunkLength, chunkCount - 1, plain,
+                parallel: false);
         }
 
         await OrderedBatches.RunAsync(batches, cipher.MaxDegreeOfParallelism, batchCipher + 1, chunksPerBatch * AgePayloadLayout.ChunkSize,

@@ -32,6 +32,27 @@ internal static class FinalChunkRules
         throw AgeDecryptionException.Chunk(index, "the file may be corrupted or tampered with");
     }
 
+    /// <summary>
+    /// Opens a batch of consecutive chunks starting at chunk <paramref name="first"/>: full
+    /// non-final chunks, and when <paramref name="includesLast"/> the payload's last chunk
+    /// (<paramref name="lastChunkLength"/> bytes, index <paramref name="lastIndex"/>) by the
+    /// final-chunk rules. Throws at the first chunk that fails; returns the plaintext length.
+    /// </summary>
+    public static int OpenBatch(PayloadCipher cipher, ReadOnlyMemory<byte> ciphertext, long first, bool includesLast,
+        int lastChunkLength, long lastIndex, Memory<byte> plaintext, bool parallel)
+    {
+        var fullBytes = includesLast ? ciphertext.Length - lastChunkLength : ciphertext.Length;
+        if (fullBytes > 0 && cipher.OpenFullChunks(ciphertext[..fullBytes], first, plaintext, parallel) is { } failed)
+        {
+            var at = (int)(failed - first) * AgePayloadLayout.EncryptedChunkSize;
+            throw NonFinalFailure(cipher, ciphertext.Span.Slice(at, AgePayloadLayout.EncryptedChunkSize), failed);
+        }
+        var plainBytes = fullBytes / AgePayloadLayout.EncryptedChunkSize * AgePayloadLayout.ChunkSize;
+        if (includesLast)
+            plainBytes += OpenLast(cipher, ciphertext.Span.Slice(fullBytes, lastChunkLength), lastIndex, plaintext.Span[plainBytes..]);
+        return plainBytes;
+    }
+
     /// <summary>The error for a chunk followed by more data that did not open as non-final.</summary>
     public static AgeDecryptionException NonFinalFailure(PayloadCipher cipher, ReadOnlySpan<byte> chunk, long index)
     {
