@@ -53,17 +53,14 @@ public static class AgeDecryptor
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
         options ??= new AgeDecryptOptions();
-        var (header, _) = await HeaderReader.ReadAsync(new RandomAccessReadStream(source), ct).ConfigureAwait(false);
-        using var fileKey = await FileKeyUnwrapper.UnwrapAsync(header, identities, ct).ConfigureAwait(false);
-
-        var nonce = new byte[AgePayloadLayout.NonceSize];
-        if (RandomAccess.Read(source, nonce, header.EncodedLength) < nonce.Length)
-            throw AgeDecryptionException.Header("the payload nonce is missing or short");
-        using var cipher = PayloadCipher.Derive(fileKey.Span, nonce, options.MaxDegreeOfParallelism);
-        var length = await FilePayload.OpenAsync(source, header.EncodedLength + nonce.Length, cipher, Math.Max(1, options.ChunksPerBatch), destination, ct)
-            .ConfigureAwait(false);
-        await destination.FlushAsync(ct).ConfigureAwait(false);
-        return length;
+        var (cipher, chunksStart) = await OpenSeekableAsync(new RandomAccessReadStream(source), identities, options, ct).ConfigureAwait(false);
+        using (cipher)
+        {
+            var length = await FilePayload.OpenAsync(source, chunksStart, cipher, Math.Max(1, options.ChunksPerBatch), destination, ct)
+                .ConfigureAwait(false);
+            await destination.FlushAsync(ct).ConfigureAwait(false);
+            return length;
+        }
     }
 
     /// <summary>
@@ -78,6 +75,26 @@ public static class AgeDecryptor
         ArgumentNullException.ThrowIfNull(ciphertext);
         if (!ciphertext.CanSeek) throw new ArgumentException("random access needs a seekable stream", nameof(ciphertext));
         options ??= new AgeDecryptOptions();
+        var (cipher, chunksStart) = await OpenSeekableAsync(ciphertext, identities, options, ct).ConfigureAwait(false);
+        try
+        {
+            return await AgeRandomAccessStream.OpenAsync(ciphertext, chunksStart, cipher, options, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            cipher.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the header of a seekable age file from its current position, unwraps the
+    /// file key and reads the nonce after the header; returns the payload cipher and
+    /// where the first chunk starts.
+    /// </summary>
+    private static async Task<(PayloadCipher Cipher, long ChunksStart)> OpenSeekableAsync(
+        System.IO.Stream ciphertext, IReadOnlyList<IIdentity> identities, AgeDecryptOptions options, CancellationToken ct)
+    {
         var start = ciphertext.Position;
         var (header, _) = await HeaderReader.ReadAsync(ciphertext, ct).ConfigureAwait(false);
         using var fileKey = await FileKeyUnwrapper.UnwrapAsync(header, identities, ct).ConfigureAwait(false);
@@ -87,16 +104,6 @@ public static class AgeDecryptor
         ciphertext.Position = nonceOffset;
         var read = await ciphertext.ReadAtLeastAsync(nonce, nonce.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
         if (read < nonce.Length) throw AgeDecryptionException.Header("the payload nonce is missing or short");
-
-        var cipher = PayloadCipher.Derive(fileKey.Span, nonce, options.MaxDegreeOfParallelism);
-        try
-        {
-            return await AgeRandomAccessStream.OpenAsync(ciphertext, nonceOffset + nonce.Length, cipher, options, ct).ConfigureAwait(false);
-        }
-        catch
-        {
-            cipher.Dispose();
-            throw;
-        }
+        return (PayloadCipher.Derive(fileKey.Span, nonce, options.MaxDegreeOfParallelism), nonceOffset + nonce.Length);
     }
 }

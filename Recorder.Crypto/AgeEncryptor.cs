@@ -20,11 +20,41 @@ public static class AgeEncryptor
         System.IO.Stream destination, IReadOnlyList<IRecipient> recipients,
         AgeEncryptOptions? options = null, CancellationToken cancellationToken = default)
     {
+        options ??= new AgeEncryptOptions();
+        var cipher = await BeginAsync(destination, recipients, options, cancellationToken).ConfigureAwait(false);
+        return new AgeEncryptingStream(destination, cipher, options);
+    }
+
+    /// <summary>
+    /// Encrypts the whole regular file behind <paramref name="source"/> (its length is
+    /// read first) to <paramref name="destination"/>, reading and sealing batches on
+    /// every core at once. The output is the same age file that <see cref="CreateAsync"/>
+    /// writes. Throws <see cref="IOException"/> if the file grows or shrinks meanwhile.
+    /// Returns the plaintext length.
+    /// </summary>
+    public static async Task<long> EncryptFileAsync(
+        Microsoft.Win32.SafeHandles.SafeFileHandle source, System.IO.Stream destination, IReadOnlyList<IRecipient> recipients,
+        AgeEncryptOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        options ??= new AgeEncryptOptions();
+        using var cipher = await BeginAsync(destination, recipients, options, cancellationToken).ConfigureAwait(false);
+        var length = await FilePayload.SealAsync(source, cipher, options.ChunksPerBatch, destination, cancellationToken).ConfigureAwait(false);
+        await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return length;
+    }
+
+    /// <summary>
+    /// Checks the arguments, generates the file key, wraps it for every recipient and
+    /// writes the header and the payload nonce; returns the payload cipher.
+    /// </summary>
+    private static async Task<PayloadCipher> BeginAsync(
+        System.IO.Stream destination, IReadOnlyList<IRecipient> recipients, AgeEncryptOptions options, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(recipients);
         if (recipients.Count == 0) throw new ArgumentException("at least one recipient", nameof(recipients));
         if (!destination.CanWrite) throw new ArgumentException("the destination must be writable", nameof(destination));
-        options ??= new AgeEncryptOptions();
         if (options.ChunksPerBatch < 1) throw new ArgumentException("ChunksPerBatch must be at least 1", nameof(options));
 
         using var fileKey = FileKey.Generate();
@@ -42,36 +72,7 @@ public static class AgeEncryptor
             cipher.Dispose();
             throw;
         }
-        return new AgeEncryptingStream(destination, cipher, options);
-    }
-
-    /// <summary>
-    /// Encrypts the whole regular file behind <paramref name="source"/> (its length is
-    /// read first) to <paramref name="destination"/>, reading and sealing batches on
-    /// every core at once. The output is the same age file that <see cref="CreateAsync"/>
-    /// writes. Throws <see cref="IOException"/> if the file grows or shrinks meanwhile.
-    /// Returns the plaintext length.
-    /// </summary>
-    public static async Task<long> EncryptFileAsync(
-        Microsoft.Win32.SafeHandles.SafeFileHandle source, System.IO.Stream destination, IReadOnlyList<IRecipient> recipients,
-        AgeEncryptOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(destination);
-        ArgumentNullException.ThrowIfNull(recipients);
-        if (recipients.Count == 0) throw new ArgumentException("at least one recipient", nameof(recipients));
-        options ??= new AgeEncryptOptions();
-        if (options.ChunksPerBatch < 1) throw new ArgumentException("ChunksPerBatch must be at least 1", nameof(options));
-
-        using var fileKey = FileKey.Generate();
-        var header = await WriteHeaderAsync(fileKey, recipients, options, cancellationToken).ConfigureAwait(false);
-        var nonce = RandomNumberGenerator.GetBytes(AgePayloadLayout.NonceSize);
-        using var cipher = PayloadCipher.Derive(fileKey.Span, nonce, options.MaxDegreeOfParallelism, options.ForceBouncyCastle);
-        await destination.WriteAsync(header, cancellationToken).ConfigureAwait(false);
-        await destination.WriteAsync(nonce, cancellationToken).ConfigureAwait(false);
-        var length = await FilePayload.SealAsync(source, cipher, options.ChunksPerBatch, destination, cancellationToken).ConfigureAwait(false);
-        await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return length;
+        return cipher;
     }
 
     /// <summary>The encoded header (stanzas, hints, MAC) for <paramref name="fileKey"/>.</summary>

@@ -26,10 +26,7 @@ internal static class FilePayload
             var offset = batch * batchPlain;
             var last = batch == batches - 1;
             var size = (int)Math.Min(batchPlain, length - offset);
-            // The last batch asks for one byte more: getting it means the file grew.
-            var read = ReadFully(source, plain.AsSpan(0, last ? size + 1 : size), offset);
-            if (read < size) throw new IOException($"the input shrank while it was being encrypted (expected {length} bytes)");
-            if (read > size) throw new IOException($"the input grew while it was being encrypted (expected {length} bytes)");
+            ReadBatch(source, plain, offset, size, last, length, "encrypted");
             return cipher.SealChunks(plain.AsMemory(0, size), batch * chunksPerBatch, lastIsFinal: last, sealedBatch, parallel: false);
         }
 
@@ -62,10 +59,7 @@ internal static class FilePayload
             var offset = chunksStart + AgePayloadLayout.ChunkOffset(first);
             var last = batch == batches - 1;
             var size = (int)Math.Min(batchCipher, fileLength - offset);
-            var read = ReadFully(source, sealedBatch.AsSpan(0, last ? size + 1 : size), offset);
-            if (read < size) throw new IOException($"the input shrank while it was being decrypted (expected {fileLength} bytes)");
-            if (read > size) throw new IOException($"the input grew while it was being decrypted (expected {fileLength} bytes)");
-
+            ReadBatch(source, sealedBatch, offset, size, last, fileLength, "decrypted");
             return FinalChunkRules.OpenBatch(cipher, sealedBatch.AsMemory(0, size), first, last, lastChunkLength, chunkCount - 1, plain,
                 parallel: false);
         }
@@ -73,6 +67,17 @@ internal static class FilePayload
         await OrderedBatches.RunAsync(batches, cipher.MaxDegreeOfParallelism, batchCipher + 1, chunksPerBatch * AgePayloadLayout.ChunkSize,
             Open, destination.WriteAsync, cancellationToken).ConfigureAwait(false);
         return plaintextLength;
+    }
+
+    /// <summary>
+    /// Reads exactly <paramref name="size"/> bytes at <paramref name="offset"/>. The last
+    /// batch asks for one byte more: getting it means the file grew since its length was read.
+    /// </summary>
+    private static void ReadBatch(SafeFileHandle source, byte[] buffer, long offset, int size, bool last, long expectedLength, string doing)
+    {
+        var read = ReadFully(source, buffer.AsSpan(0, last ? size + 1 : size), offset);
+        if (read < size) throw new IOException($"the input shrank while it was being {doing} (expected {expectedLength} bytes)");
+        if (read > size) throw new IOException($"the input grew while it was being {doing} (expected {expectedLength} bytes)");
     }
 
     private static int ReadFully(SafeFileHandle source, Span<byte> buffer, long offset)
