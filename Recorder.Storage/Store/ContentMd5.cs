@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Recorder.Storage;
@@ -7,6 +8,15 @@ public static class ContentMd5
 {
     /// <summary>Base64 MD5 of <paramref name="content"/>, as the Content-MD5 header carries it.</summary>
     public static string Of(ReadOnlySpan<byte> content) => Convert.ToBase64String(MD5.HashData(content));
+
+    /// <summary>Base64 MD5 of a part held in several blocks.</summary>
+    public static string Of(in ReadOnlySequence<byte> content)
+    {
+        if (content.IsSingleSegment) return Of(content.FirstSpan);
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        foreach (var segment in content) md5.AppendData(segment.Span);
+        return Convert.ToBase64String(md5.GetHashAndReset());
+    }
 
     /// <summary>
     /// The ETag S3 gives a multipart object: hex MD5 of the concatenated binary

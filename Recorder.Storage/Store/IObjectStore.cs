@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Recorder.Storage;
 
 /// <summary>
@@ -14,9 +16,12 @@ public interface IObjectStore
 {
     Task<MultipartUploadId> InitiateMultipartUploadAsync(ObjectDestination destination, CancellationToken cancellationToken);
 
-    /// <summary>Uploads one part from memory with its Content-MD5 (base64); returns the part's ETag.</summary>
+    /// <summary>
+    /// Uploads one part from memory (one buffer or several blocks) with its Content-MD5 (base64); returns
+    /// the part's ETag. The content is only read, and not after the returned task ends.
+    /// </summary>
     Task<string> UploadPartAsync(
-        MultipartUploadId upload, int partNumber, ReadOnlyMemory<byte> content, string contentMd5, CancellationToken cancellationToken);
+        MultipartUploadId upload, int partNumber, ReadOnlySequence<byte> content, string contentMd5, CancellationToken cancellationToken);
 
     /// <summary>Completes the upload with these parts (ascending part numbers); returns the object's ETag.</summary>
     Task<string> CompleteMultipartUploadAsync(
@@ -63,4 +68,13 @@ public interface IObjectStore
     Task PutObjectTagsAsync(string bucket, string key, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
 
     Task DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken);
+}
+
+public static class ObjectStoreExtensions
+{
+    /// <summary>Uploads one part from one buffer: <see cref="IObjectStore.UploadPartAsync"/>.</summary>
+    public static Task<string> UploadPartAsync(
+        this IObjectStore store, MultipartUploadId upload, int partNumber, ReadOnlyMemory<byte> content, string contentMd5,
+        CancellationToken cancellationToken) =>
+        store.UploadPartAsync(upload, partNumber, new ReadOnlySequence<byte>(content), contentMd5, cancellationToken);
 }

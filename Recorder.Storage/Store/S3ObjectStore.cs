@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -44,10 +45,10 @@ public sealed partial class S3ObjectStore : IObjectStore
     }
 
     public Task<string> UploadPartAsync(
-        MultipartUploadId upload, int partNumber, ReadOnlyMemory<byte> content, string contentMd5, CancellationToken cancellationToken) =>
+        MultipartUploadId upload, int partNumber, ReadOnlySequence<byte> content, string contentMd5, CancellationToken cancellationToken) =>
         Invoke("UploadPart", upload.Bucket, upload.Key, async ct =>
         {
-            using var body = AsStream(content);
+            using Stream body = content.IsSingleSegment ? AsStream(content.First) : new ReadOnlySequenceStream(content);
             var response = await _client.UploadPartAsync(new UploadPartRequest
             {
                 BucketName = upload.Bucket,

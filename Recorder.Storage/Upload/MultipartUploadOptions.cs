@@ -3,14 +3,13 @@ namespace Recorder.Storage;
 /// <summary>
 /// How a <see cref="MultipartUploadSink"/> uses memory, parallelism and time.
 /// <para>
-/// Memory bound: every byte the sink holds is in a part buffer, and part
-/// buffers are only allocated while their total stays within
-/// <see cref="MemoryBudgetBytes"/>; a writer that needs a buffer beyond it
-/// waits (back-pressure). At most one buffer is being filled, up to
+/// Memory bound: every byte the sink holds is in a 1 MiB block of a part,
+/// and blocks are only allocated while their total stays within
+/// <see cref="MemoryBudgetBytes"/>; a writer that needs a block beyond it
+/// waits (back-pressure) until S3 acknowledges a part and its blocks are
+/// reused. At most one part is being filled, up to
 /// <see cref="MaxPartsInFlight"/> are being uploaded (or retried), and the rest
-/// wait in a bounded channel of capacity ⌊budget / part size⌋ − in-flight − 1
-/// (at least 1), so held bytes ≤ (capacity + <see cref="MaxPartsInFlight"/> + 1)
-/// × part size ≤ <see cref="MemoryBudgetBytes"/>. The budget must hold
+/// wait in a bounded channel. The budget must hold
 /// (<see cref="MaxPartsInFlight"/> + 1) parts of the largest planned size.
 /// </para>
 /// </summary>
@@ -18,7 +17,7 @@ public sealed record MultipartUploadOptions
 {
     private const long MiB = 1024 * 1024;
 
-    /// <summary>All part buffers together never exceed this.</summary>
+    /// <summary>All part blocks together never exceed this.</summary>
     public long MemoryBudgetBytes { get; init; } = 64 * MiB;
 
     /// <summary>Parts uploaded (and retried) concurrently.</summary>

@@ -12,8 +12,8 @@ public sealed partial class MultipartUploadSink
                 Interlocked.Increment(ref _inFlight);
                 try
                 {
-                    var content = part.Buffer.AsMemory(0, part.Length);
-                    var md5 = ContentMd5.Of(content.Span);
+                    var content = part.Content();
+                    var md5 = ContentMd5.Of(content);
                     var etag = await _retry.ExecuteAsync($"{Upload}: UploadPart {part.Number}",
                         ct => _store.UploadPartAsync(Upload, part.Number, content, md5, ct), _stop.Token).ConfigureAwait(false);
                     lock (_gate)
@@ -25,14 +25,14 @@ public sealed partial class MultipartUploadSink
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
-                    // Fail before the buffer goes back: a writer waiting for memory must see the error, not the buffer.
+                    // Fail before the blocks go back: a writer waiting for memory must see the error, not the blocks.
                     Fail(e);
                     return;
                 }
                 finally
                 {
                     Interlocked.Decrement(ref _inFlight);
-                    if (part.Buffer.Length > 0) _pool.Return(part.Buffer);
+                    _pool.Return(part.Blocks);
                 }
                 await SaveCheckpointAsync(UploadCheckpointStatus.Uploading, _stop.Token).ConfigureAwait(false);
             }
@@ -76,14 +76,14 @@ public sealed partial class MultipartUploadSink
         _state = State.Completing;
         try
         {
-            if (_currentLength > 0 || _nextPartNumber == 1)
+            if (_current is { Length: > 0 } || _nextPartNumber == 1)
             {
                 await SealCurrentAsync(cancellationToken).ConfigureAwait(false);
             }
             else if (_current is { } unused)
             {
                 _current = null;
-                _pool.Return(unused);
+                _pool.Return(unused.Blocks);
             }
             _parts.Writer.TryComplete();
             await Task.WhenAll(_uploaders).WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -5,8 +5,8 @@ namespace Recorder.Storage;
 
 /// <summary>
 /// Streams bytes of unknown length into one S3 object by multipart upload,
-/// within a memory budget: <see cref="Stream"/> copies writes into part
-/// buffers; full parts go through a bounded channel to
+/// within a memory budget: <see cref="Stream"/> copies writes into parts built
+/// from pooled blocks; full parts go through a bounded channel to
 /// <see cref="MultipartUploadOptions.MaxPartsInFlight"/> uploaders that send
 /// each with its Content-MD5 and retry transient failures for up to the outage
 /// window. When the budget is spent, writes wait (back-pressure). Nothing is
@@ -27,8 +27,8 @@ public sealed partial class MultipartUploadSink : IAsyncDisposable
     private readonly PartSizePlan _plan;
     private readonly IUploadStateStore? _stateStore;
     private readonly TransientRetry _retry;
-    private readonly PartBufferPool _pool;
-    private readonly Channel<SealedPart> _parts;
+    private readonly PartBlockPool _pool;
+    private readonly Channel<PartBlocks> _parts;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _checkpointGate = new(1, 1);
     private readonly object _gate = new();
@@ -36,13 +36,10 @@ public sealed partial class MultipartUploadSink : IAsyncDisposable
     private Task[] _uploaders = [];
     private ExceptionDispatchInfo? _failure;
     private State _state;
-    private byte[]? _current;
-    private int _currentLength;
+    private PartBlocks? _current;
     private int _nextPartNumber = 1;
     private long _accepted, _uploadedBytes, _buffered, _peakBuffered;
     private int _inFlight, _retries;
-
-    private sealed record SealedPart(int Number, byte[] Buffer, int Length);
 
     private MultipartUploadSink(
         IObjectStore store, ObjectDestination destination, MultipartUploadOptions options, IUploadStateStore? stateStore)
@@ -54,9 +51,9 @@ public sealed partial class MultipartUploadSink : IAsyncDisposable
         _stateStore = stateStore;
         _retry = new TransientRetry(options.OutageWindow, options.RetryInitialDelay, options.RetryMaxDelay,
             _ => Interlocked.Increment(ref _retries));
-        _pool = new PartBufferPool(options.MemoryBudgetBytes);
-        var buffers = (int)Math.Min(int.MaxValue, options.MemoryBudgetBytes / _plan.InitialPartSizeBytes);
-        _parts = Channel.CreateBounded<SealedPart>(new BoundedChannelOptions(Math.Max(1, buffers - options.MaxPartsInFlight - 1))
+        _pool = new PartBlockPool(options.MemoryBudgetBytes, PartBlockPool.DefaultBlockSize);
+        var parts = (int)Math.Min(int.MaxValue, options.MemoryBudgetBytes / _plan.InitialPartSizeBytes);
+        _parts = Channel.CreateBounded<PartBlocks>(new BoundedChannelOptions(Math.Max(1, parts - options.MaxPartsInFlight - 1))
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleWriter = true,
@@ -123,14 +120,9 @@ public sealed partial class MultipartUploadSink : IAsyncDisposable
         }
         while (!data.IsEmpty)
         {
-            if (_current is null)
-            {
-                _current = await _pool.RentAsync((int)_plan.SizeOfPart(_nextPartNumber), cancellationToken).ConfigureAwait(false);
-                _currentLength = 0;
-            }
-            var n = Math.Min(data.Length, _current.Length - _currentLength);
-            data.Span[..n].CopyTo(_current.AsSpan(_currentLength));
-            _currentLength += n;
+            _current ??= new PartBlocks(_nextPartNumber, (int)_plan.SizeOfPart(_nextPartNumber));
+            if (_current.Room == 0) _current.AddBlock(await _pool.RentAsync(cancellationToken).ConfigureAwait(false));
+            var n = _current.Append(data.Span);
             data = data[n..];
             lock (_gate)
             {
@@ -138,15 +130,15 @@ public sealed partial class MultipartUploadSink : IAsyncDisposable
                 _buffered += n;
                 _peakBuffered = Math.Max(_peakBuffered, _buffered);
             }
-            if (_currentLength == _current.Length) await SealCurrentAsync(cancellationToken).ConfigureAwait(false);
+            if (_current.IsFull) await SealCurrentAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async ValueTask SealCurrentAsync(CancellationToken cancellationToken)
     {
-        var part = new SealedPart(_nextPartNumber++, _current ?? [], _currentLength);
+        var part = _current ?? new PartBlocks(_nextPartNumber, 0);
         _current = null;
-        _currentLength = 0;
+        _nextPartNumber++;
         try
         {
             await _parts.Writer.WriteAsync(part, cancellationToken).ConfigureAwait(false);

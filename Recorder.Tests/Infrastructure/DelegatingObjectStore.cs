@@ -1,3 +1,4 @@
+using System.Buffers;
 using Recorder.Storage;
 
 namespace Recorder.Tests.Infrastructure;
@@ -10,7 +11,7 @@ public abstract class DelegatingObjectStore(IObjectStore inner) : IObjectStore
     public virtual Task<MultipartUploadId> InitiateMultipartUploadAsync(ObjectDestination destination, CancellationToken cancellationToken) =>
         Inner.InitiateMultipartUploadAsync(destination, cancellationToken);
 
-    public virtual Task<string> UploadPartAsync(MultipartUploadId upload, int partNumber, ReadOnlyMemory<byte> content, string contentMd5, CancellationToken cancellationToken) =>
+    public virtual Task<string> UploadPartAsync(MultipartUploadId upload, int partNumber, ReadOnlySequence<byte> content, string contentMd5, CancellationToken cancellationToken) =>
         Inner.UploadPartAsync(upload, partNumber, content, contentMd5, cancellationToken);
 
     public virtual Task<string> CompleteMultipartUploadAsync(MultipartUploadId upload, IReadOnlyList<UploadedPart> parts, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Recorder.Storage;
 
 namespace Recorder.Tests.Infrastructure;
@@ -15,7 +16,7 @@ public sealed class FlakyObjectStore(IObjectStore inner, Func<int, Exception?> f
     public int UploadPartCalls => Volatile.Read(ref _calls);
 
     public override Task<string> UploadPartAsync(
-        MultipartUploadId upload, int partNumber, ReadOnlyMemory<byte> content, string contentMd5, CancellationToken cancellationToken)
+        MultipartUploadId upload, int partNumber, ReadOnlySequence<byte> content, string contentMd5, CancellationToken cancellationToken)
     {
         var call = Interlocked.Increment(ref _calls);
         return FailureFor(call) is { } failure

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Recorder.Storage;
@@ -16,7 +17,7 @@ public sealed class GatedObjectStore(IObjectStore inner) : DelegatingObjectStore
     private readonly Channel<int> _arrivals = Channel.CreateUnbounded<int>();
 
     public override async Task<string> UploadPartAsync(
-        MultipartUploadId upload, int partNumber, ReadOnlyMemory<byte> content, string contentMd5, CancellationToken cancellationToken)
+        MultipartUploadId upload, int partNumber, ReadOnlySequence<byte> content, string contentMd5, CancellationToken cancellationToken)
     {
         var gate = Gate(partNumber);
         _arrivals.Writer.TryWrite(partNumber);

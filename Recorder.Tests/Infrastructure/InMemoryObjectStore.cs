@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Recorder.Storage;
@@ -50,17 +51,18 @@ public sealed partial class InMemoryObjectStore : IObjectStore
     }
 
     public Task<string> UploadPartAsync(
-        MultipartUploadId upload, int partNumber, ReadOnlyMemory<byte> content, string contentMd5, CancellationToken cancellationToken)
+        MultipartUploadId upload, int partNumber, ReadOnlySequence<byte> content, string contentMd5, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (partNumber is < 1 or > 10_000) throw Error(upload.Bucket, upload.Key, "UploadPart", "InvalidArgument", 400, "part number out of range");
-        var md5 = MD5.HashData(content.Span);
+        var data = content.ToArray();
+        var md5 = MD5.HashData(data);
         if (Convert.ToBase64String(md5) != contentMd5) throw Error(upload.Bucket, upload.Key, "UploadPart", "BadDigest", 400, "Content-MD5 mismatch");
         lock (_gate)
         {
             var u = Upload(upload, "UploadPart");
             var etag = $"\"{Convert.ToHexStringLower(md5)}\"";
-            u.Parts[partNumber] = (content.ToArray(), etag, contentMd5);
+            u.Parts[partNumber] = (data, etag, contentMd5);
             return Task.FromResult(etag);
         }
     }
@@ -106,7 +108,7 @@ public sealed partial class InMemoryObjectStore : IObjectStore
                 throw Error(upload.Bucket, upload.Key, "UploadPartCopy", "InvalidArgument", 400, "the copy range is outside the source");
             slice = source.Data[(int)firstByte..(int)(lastByte + 1)];
         }
-        return UploadPartAsync(upload, partNumber, slice, ContentMd5.Of(slice), cancellationToken);
+        return UploadPartAsync(upload, partNumber, new ReadOnlySequence<byte>(slice), ContentMd5.Of(slice), cancellationToken);
     }
 
     public Task AbortMultipartUploadAsync(MultipartUploadId upload, CancellationToken cancellationToken)
