@@ -37,7 +37,7 @@ say "publishing bench/StorageBench (Release, ReadyToRun) to $DRIVER_DIR"
 dotnet publish bench/StorageBench -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
   -o "$DRIVER_DIR" -nodeReuse:false -p:UseSharedCompilation=false -v q -clp:ErrorsOnly
 DRIVER="$DRIVER_DIR/StorageBench"
-export DOTNET_GCgen0size=0x100000
+export DOTNET_GCgen0size=0x100000 MALLOC_ARENA_MAX=2   # as the launcher sets them (Recorder.Cli/Launcher/recorder)
 
 INPUT=$(mktemp /dev/shm/recorder-bench.XXXXXX)
 CEPH_DIR=""

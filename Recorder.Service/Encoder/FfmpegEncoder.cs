@@ -45,15 +45,7 @@ public sealed class FfmpegEncoder : IAsyncDisposable
 
     public static FfmpegEncoder Start(FfmpegEncoderOptions options)
     {
-        var info = new ProcessStartInfo(options.FfmpegPath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in options.Arguments()) info.ArgumentList.Add(a);
-        info.Environment["AV_LOG_FORCE_NOCOLOR"] = "1";
+        var info = FfmpegProcess.StartInfo(options.FfmpegPath, options.Arguments());
 
         var stderr = new BoundedLineTail(options.StderrTailLines);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

@@ -51,13 +51,6 @@ public sealed class Vp8Decoder : IAsyncDisposable
     {
         if (width < 2 || height < 2) throw new ArgumentOutOfRangeException(nameof(width), $"{width}x{height} is not a picture size");
         var (w, h) = (width & ~1, height & ~1);
-        var info = new ProcessStartInfo(ffmpegPath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         string[] args =
         [
             "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
@@ -69,8 +62,7 @@ public sealed class Vp8Decoder : IAsyncDisposable
             "-vf", $"crop={w}:{h}:0:0", "-pix_fmt", "yuv420p",
             "-f", "rawvideo", "-flush_packets", "1", "pipe:1",
         ];
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["AV_LOG_FORCE_NOCOLOR"] = "1";
+        var info = FfmpegProcess.StartInfo(ffmpegPath, args);
         var process = new Process { StartInfo = info };
         try
         {
