@@ -38,7 +38,10 @@ public sealed class PipelineResilienceTests
             }
         }
         Assert.InRange(total, 4.5, 6.5);
-        Assert.InRange(manifest.Segments[1].MediaStartSeconds, 3.0, 5.0);
+        // The kill comes 3.5 s after ffmpeg starts, which is before media time zero by however long the
+        // pipeline took to start (0.6 s on a cold CI machine). What the kill loses (ffmpeg's unflushed
+        // fragment) plus the restart gap is bounded by the total above.
+        Assert.InRange(manifest.Segments[1].MediaStartSeconds, 2.0, 5.0);
     }
 
     [Fact]
