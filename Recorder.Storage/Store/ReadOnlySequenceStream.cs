@@ -3,9 +3,9 @@ using System.Buffers;
 namespace Recorder.Storage;
 
 /// <summary>
-/// A read-only, seekable stream over bytes held in several blocks, so the SDK
-/// can hash a part for its signature, rewind and send it without the part
-/// being copied into one buffer.
+/// A read-only, seekable stream over caller memory (one buffer or several
+/// blocks), so the SDK can hash a body for its signature, rewind and send it
+/// without it being copied into one buffer.
 /// </summary>
 internal sealed class ReadOnlySequenceStream(ReadOnlySequence<byte> content) : Stream
 {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -48,7 +47,7 @@ public sealed partial class S3ObjectStore : IObjectStore
         MultipartUploadId upload, int partNumber, ReadOnlySequence<byte> content, string contentMd5, CancellationToken cancellationToken) =>
         Invoke("UploadPart", upload.Bucket, upload.Key, async ct =>
         {
-            using Stream body = content.IsSingleSegment ? AsStream(content.First) : new ReadOnlySequenceStream(content);
+            using var body = new ReadOnlySequenceStream(content);
             var response = await _client.UploadPartAsync(new UploadPartRequest
             {
                 BucketName = upload.Bucket,
@@ -128,7 +127,7 @@ public sealed partial class S3ObjectStore : IObjectStore
         destination.Validate();
         return Invoke("PutObject", destination.Bucket, destination.Key, async ct =>
         {
-            using var body = AsStream(content);
+            using var body = new ReadOnlySequenceStream(new ReadOnlySequence<byte>(content));
             var request = new PutObjectRequest
             {
                 BucketName = destination.Bucket,
@@ -174,12 +173,6 @@ public sealed partial class S3ObjectStore : IObjectStore
             return false;
         }
     }
-
-    /// <summary>Wraps caller memory without copying when it is backed by an array.</summary>
-    private static MemoryStream AsStream(ReadOnlyMemory<byte> content) =>
-        MemoryMarshal.TryGetArray(content, out var segment) && segment.Array is not null
-            ? new MemoryStream(segment.Array, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(content.ToArray(), writable: false);
 
     private static void CopyMetadata(ObjectDestination destination, MetadataCollection metadata)
     {

@@ -96,29 +96,23 @@ public sealed class PipelineResilienceTests
     public async Task An_abort_ends_a_live_recording_at_once_and_a_stop_completes_it()
     {
         // Real time, so the feed is waiting on the live edge when the abort comes.
-        var source = new Recorder.Service.Meetings.Synthetic.SyntheticMeetingSource(
-            Recorder.Service.Meetings.Synthetic.SyntheticMeetingOptions.Parse(new Uri("synthetic://?participants=2&seconds=60")));
+        static Recorder.Service.Pipeline.RecordingPipeline Live(string recordingId, PlaintextMemoryOutput output) => new(
+            new Recorder.Service.Meetings.Synthetic.SyntheticMeetingSource(
+                Recorder.Service.Meetings.Synthetic.SyntheticMeetingOptions.Parse(new Uri("synthetic://?participants=2&seconds=60"))),
+            output, new Recorder.Service.Pipeline.RecordingOptions
+            {
+                RecordingId = recordingId, HostId = "host-test", MeetingId = "meeting-test", Encoder = PipelineRunner.SmallFast, RealTime = true,
+            });
+
         var output = new PlaintextMemoryOutput();
-        var pipeline = new Recorder.Service.Pipeline.RecordingPipeline(source, output, new Recorder.Service.Pipeline.RecordingOptions
-        {
-            RecordingId = "rec-abort", HostId = "host-test", MeetingId = "meeting-test", Encoder = PipelineRunner.SmallFast, RealTime = true,
-        });
         using var abort = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.RunAsync(CancellationToken.None, abort.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Live("rec-abort", output).RunAsync(CancellationToken.None, abort.Token));
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain(output.Manifests, m => m.State == "completed");
 
-        var stopped = new PlaintextMemoryOutput();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        var manifest = await new Recorder.Service.Pipeline.RecordingPipeline(
-                new Recorder.Service.Meetings.Synthetic.SyntheticMeetingSource(
-                    Recorder.Service.Meetings.Synthetic.SyntheticMeetingOptions.Parse(new Uri("synthetic://?participants=2&seconds=60"))),
-                stopped, new Recorder.Service.Pipeline.RecordingOptions
-                {
-                    RecordingId = "rec-stop", HostId = "host-test", MeetingId = "meeting-test", Encoder = PipelineRunner.SmallFast, RealTime = true,
-                })
-            .RunAsync(stop.Token, CancellationToken.None);
+        var manifest = await Live("rec-stop", new PlaintextMemoryOutput()).RunAsync(stop.Token, CancellationToken.None);
         Assert.Equal(("completed", "the recording was stopped"), (manifest.State, manifest.EndReason));
         Assert.InRange(manifest.Segments.Sum(s => s.DurationSeconds), 1.5, 3.5);
     }
