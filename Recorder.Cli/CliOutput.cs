@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Recorder.Cli;
 
@@ -11,8 +12,6 @@ namespace Recorder.Cli;
 /// </summary>
 public sealed class CliOutput(CliConsole console)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     public void Error(string message, string? hint = null)
     {
         console.StandardError.Write($"recorder: error: {Normalize(message)}\n");
@@ -34,8 +33,8 @@ public sealed class CliOutput(CliConsole console)
         WriteStdout(text.ToString());
     }
 
-    /// <summary>The one JSON document of a <c>--json</c> run.</summary>
-    public void JsonDocument<T>(T value) => WriteStdout(JsonSerializer.Serialize(value, Json) + "\n");
+    /// <summary>The one JSON document of a <c>--json</c> run (its type registered in <see cref="CliJson"/>).</summary>
+    public void JsonDocument<T>(T value, JsonTypeInfo<T> type) => WriteStdout(JsonSerializer.Serialize(value, type) + "\n");
 
     /// <summary>A two-column table of facts, labels padded to one width.</summary>
     public void Facts(IEnumerable<(string Label, string Value)> facts)

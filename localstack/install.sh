@@ -8,7 +8,8 @@
 # Components: base (curl, time, strace), ffmpeg, age, ceph (single-node RADOS
 # Gateway: the local S3), janus (Janus WebRTC Gateway 1.1.2: a real meeting
 # server; the package's own service is not started here, janus-start.sh runs
-# private instances), awscli (benchmarks' peer tool), hyperfine (benchmarks).
+# private instances), aot (clang and zlib, which .NET's ahead-of-time compiler
+# links the CLI with), awscli (benchmarks' peer tool), hyperfine (benchmarks).
 set -euo pipefail
 
 declare -A PACKAGES=(
@@ -17,6 +18,7 @@ declare -A PACKAGES=(
   [age]="age"
   [ceph]="ceph-mon ceph-osd radosgw ceph-common"
   [janus]="janus"
+  [aot]="clang zlib1g-dev"
   [awscli]="awscli"
   [hyperfine]="hyperfine"
 )

@@ -23,18 +23,9 @@ public sealed class InspectCommand : ICliCommand
             var info = await AgeInspector.InspectAsync(input, ct: ct);
             if (parse.GetValue(json))
             {
-                context.Output.JsonDocument(new
-                {
-                    version = info.Version,
-                    headerBytes = info.HeaderLengthBytes,
-                    stanzas = info.StanzaTypes,
-                    recipients = info.RecipientFingerprints,
-                    kmsKeys = info.KmsKeyIds,
-                    kmsEncryptionContexts = info.KmsEncryptionContexts,
-                    ciphertextBytes = info.CiphertextLengthBytes,
-                    plaintextBytes = info.PlaintextLengthBytes,
-                    chunks = info.ChunkCount,
-                });
+                context.Output.JsonDocument(new InspectDocument(info.Version, info.HeaderLengthBytes, info.StanzaTypes,
+                    info.RecipientFingerprints, info.KmsKeyIds, info.KmsEncryptionContexts, info.CiphertextLengthBytes,
+                    info.PlaintextLengthBytes, info.ChunkCount), CliJson.Default.InspectDocument);
                 return CliExitCodes.Success;
             }
             static string N(long? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "invalid (truncated or trailing data)";

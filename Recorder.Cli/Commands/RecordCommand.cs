@@ -43,13 +43,8 @@ public sealed class RecordCommand : ICliCommand
                 parse.GetValue(bucket)!, parse.GetValue(prefix)!, parse.GetValue(duration), parse.GetValue(layout)!, parse.GetValue(size)!);
             var (manifest, location) = await RunAsync(context, request, ct);
             if (parse.GetValue(json))
-                context.Output.JsonDocument(new
-                {
-                    recordingId = manifest.RecordingId,
-                    manifest = location,
-                    segments = manifest.Segments.Select(s => s.Location),
-                    videoFramesDropped = manifest.Stats?.VideoFramesDropped ?? 0,
-                });
+                context.Output.JsonDocument(new RecordDocument(manifest.RecordingId, location,
+                    [.. manifest.Segments.Select(s => s.Location)], manifest.Stats?.VideoFramesDropped ?? 0), CliJson.Default.RecordDocument);
             else
                 context.Output.Lines([location]);
             return CliExitCodes.Success;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Recorder.Crypto.Format;
 
 namespace Recorder.Crypto.Recipients;
@@ -20,7 +21,7 @@ internal static class KmsStanza
     public static string EncodeContext(IReadOnlyDictionary<string, string> context)
     {
         var sorted = new SortedDictionary<string, string>(context.ToDictionary(), StringComparer.Ordinal);
-        return CanonicalBase64.Encode(JsonSerializer.SerializeToUtf8Bytes(sorted));
+        return CanonicalBase64.Encode(JsonSerializer.SerializeToUtf8Bytes(sorted, KmsContextJson.Default.SortedDictionaryStringString));
     }
 
     /// <summary>The key id and context of a stanza of this type; a malformed one is a corrupt header.</summary>
@@ -32,7 +33,7 @@ internal static class KmsStanza
             throw AgeDecryptionException.Header($"{Type} stanza context is not canonical base64");
         try
         {
-            var context = JsonSerializer.Deserialize<Dictionary<string, string>>(json)
+            var context = JsonSerializer.Deserialize(json, KmsContextJson.Default.DictionaryStringString)
                 ?? throw AgeDecryptionException.Header($"{Type} stanza context is null");
             return (stanza.Arguments[0], context);
         }
@@ -48,3 +49,8 @@ internal static class KmsStanza
     internal static string DecodeForDisplay(string argument) =>
         CanonicalBase64.TryDecode(argument, out var json) ? Encoding.UTF8.GetString(json) : "(invalid)";
 }
+
+/// <summary>Source-generated (no reflection, so the CLI can be compiled ahead of time) JSON of the encryption context.</summary>
+[JsonSerializable(typeof(SortedDictionary<string, string>))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class KmsContextJson : JsonSerializerContext;

@@ -28,17 +28,10 @@ public sealed record RecordingManifest
     public required IReadOnlyList<ManifestSegment> Segments { get; init; }
     public ManifestStats? Stats { get; init; }
 
-    public static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = true,
-    };
-
-    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, JsonOptions);
+    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, ManifestJson.Default.RecordingManifest);
 
     public static RecordingManifest Parse(ReadOnlySpan<byte> json) =>
-        JsonSerializer.Deserialize<RecordingManifest>(json, JsonOptions) ?? throw new JsonException("empty manifest");
+        JsonSerializer.Deserialize(json, ManifestJson.Default.RecordingManifest) ?? throw new JsonException("empty manifest");
 }
 
 public sealed record ManifestVideo(int Width, int Height, int FrameRate, string Layout, string Codec, string AudioCodec, string Container);
@@ -65,3 +58,9 @@ public sealed record ManifestSegment
 }
 
 public sealed record ManifestStats(long VideoFrames, long VideoFramesDropped, long AudioBlocks, long AudioBlocksDropped, int EncoderRestarts);
+
+/// <summary>The manifest's JSON (camelCase, nulls left out, indented), source-generated: no reflection, so the CLI can be compiled ahead of time.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
+[JsonSerializable(typeof(RecordingManifest))]
+internal sealed partial class ManifestJson : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Recorder.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -15,13 +16,18 @@ public sealed class NoDiskTests(CephFixture ceph, ITestOutputHelper log)
 {
     private const string HostRecipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 
-    [Fact]
-    public async Task A_recording_writes_nothing_to_disk_and_binds_no_socket_file()
+    [SkippableTheory]
+    [InlineData("build")]
+    [InlineData("native")] // as installed: compiled ahead of time (README, "CLI")
+    public async Task A_recording_writes_nothing_to_disk_and_binds_no_socket_file(string form)
     {
+        var launcher = RepositoryPaths.Launcher(form);
+        using var files = new CliFiles();
+        var (hostKey, hostRecipient) = files.NewIdentity("host.key");
         var bucket = await ceph.CreateBucketAsync("nodisk");
         var environment = Environment(withoutDiagnosticsSetting: true);
-        var result = await DiskWriteAudit.RunAsync(RepositoryPaths.RecorderLauncher,
-            ["record", "--meeting", "synthetic://?participants=4&seconds=4", "-r", HostRecipient, "--bucket", bucket, "--json"],
+        var result = await DiskWriteAudit.RunAsync(launcher,
+            ["record", "--meeting", "synthetic://?participants=4&seconds=4", "-r", hostRecipient, "--bucket", bucket, "--json"],
             TimeSpan.FromMinutes(2), environment);
         log.WriteLine(result.StandardError);
 
@@ -32,6 +38,19 @@ public sealed class NoDiskTests(CephFixture ceph, ITestOutputHelper log)
         Assert.Contains(started, l => l.Contains("/recorder-apphost\"", StringComparison.Ordinal));
         Assert.Contains(started, l => l.Contains("ffmpeg", StringComparison.Ordinal));
         Assert.True(result.Violations.Count == 0, "disk writes:\n" + string.Join('\n', result.Violations));
+
+        // And what it stored is the meeting: the stock age CLI opens the segment with the host's key, ffprobe reads 4 s of it.
+        using var document = JsonDocument.Parse(result.StandardOutput);
+        var segmentUri = Assert.Single(document.RootElement.GetProperty("segments").EnumerateArray()).GetString()!;
+        var key = segmentUri[$"s3://{bucket}/".Length..];
+        using (var response = await ceph.Client.GetObjectAsync(bucket, key))
+        using (var ciphertext = File.Create(files.PathOf("segment.age")))
+            await response.ResponseStream.CopyToAsync(ciphertext);
+        var age = await ProcessRunner.RunAsync("age", ["-d", "-i", hostKey, "-o", files.PathOf("segment.mp4"), files.PathOf("segment.age")], TimeSpan.FromMinutes(1));
+        Assert.True(age.ExitCode == 0, age.StandardError);
+        var probe = await MediaAnalysis.ProbeAsync(files.PathOf("segment.mp4"));
+        Assert.Equal(("h264", "aac"), (probe.VideoCodec, probe.AudioCodec));
+        Assert.InRange(probe.DurationSeconds, 3.5, 4.5);
     }
 
     [Fact]

@@ -13,6 +13,30 @@ public static class RepositoryPaths
     /// <summary>The .NET program behind the launcher, started directly (without the launcher's environment).</summary>
     public static string RecorderAppHost => CliBuildOutput("recorder-apphost");
 
+    /// <summary>The variable naming the <c>recorder</c> launcher of the CLI as installed (published ahead of time); scripts/test.sh sets it.</summary>
+    public const string NativeCliVariable = "RECORDER_NATIVE_CLI";
+
+    /// <summary>
+    /// The launcher of the natively compiled CLI (README, "CLI"), or a skip that says how to get one
+    /// when <see cref="NativeCliVariable"/> is not set; a path that is set but missing is a failure.
+    /// </summary>
+    public static string NativeLauncherOrSkip()
+    {
+        var path = Environment.GetEnvironmentVariable(NativeCliVariable);
+        Skip.If(string.IsNullOrEmpty(path),
+            $"{NativeCliVariable} is not set: publish the CLI with 'dotnet publish Recorder.Cli -c Release -r linux-x64 -p:PublishAot=true -o DIR' " +
+            $"and set {NativeCliVariable}=DIR/recorder (scripts/test.sh does both)");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{NativeCliVariable}={path} does not exist", path);
+    }
+
+    /// <summary>The launcher of one form of the CLI: "build" (the Release build, JIT) or "native" (as installed).</summary>
+    public static string Launcher(string form) => form switch
+    {
+        "build" => RecorderLauncher,
+        "native" => NativeLauncherOrSkip(),
+        _ => throw new ArgumentOutOfRangeException(nameof(form), form, "build or native"),
+    };
+
     private static string CliBuildOutput(string file)
     {
         var configuration = AppContext.BaseDirectory.Contains("/bin/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";

@@ -12,9 +12,12 @@ namespace Recorder.Tests.Janus;
 [Trait("Category", "Integration")]
 public sealed class JanusNoDiskTests(JanusFixture janus, CephFixture ceph, ITestOutputHelper log)
 {
-    [Fact]
-    public async Task Recording_a_janus_room_with_the_real_program_writes_nothing_to_disk()
+    [SkippableTheory]
+    [InlineData("build")]
+    [InlineData("native")] // as installed: compiled ahead of time (README, "CLI")
+    public async Task Recording_a_janus_room_with_the_real_program_writes_nothing_to_disk(string form)
     {
+        var launcher = RepositoryPaths.Launcher(form);
         var room = janus.NewRoom();
         using var admin = new JanusAdmin(janus.Instance.ApiUrl);
         await admin.CreateRoomAsync(room, secret: "room-secret-value");
@@ -24,7 +27,7 @@ public sealed class JanusNoDiskTests(JanusFixture janus, CephFixture ceph, ITest
         var bucket = await ceph.CreateBucketAsync("janusnodisk");
         var environment = new Dictionary<string, string?>(CliRunner.CephEnvironment(ceph.Options)) { ["DOTNET_EnableDiagnostics"] = null };
 
-        var result = await DiskWriteAudit.RunAsync(RepositoryPaths.RecorderLauncher,
+        var result = await DiskWriteAudit.RunAsync(launcher,
             ["record", "--meeting", janus.Instance.MeetingUri(room, "&secret=room-secret-value"), "-r", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
              "--bucket", bucket, "--duration", "5s", "--size", "640x360", "--json"],
             TimeSpan.FromMinutes(2), environment);

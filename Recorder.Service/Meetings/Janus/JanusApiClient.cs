@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Recorder.Service.Meetings.Janus;
 
@@ -72,7 +73,7 @@ public sealed class JanusApiClient : IDisposable
         timeout.CancelAfter(PollTimeout);
         using var response = await _http.GetAsync(new Uri(_base, $"{Path()}?maxev=10&rid={Environment.TickCount64}"), timeout.Token).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        var node = await response.Content.ReadFromJsonAsync<JsonNode>(timeout.Token).ConfigureAwait(false);
+        var node = await response.Content.ReadFromJsonAsync(JanusJson.Default.JsonNode, timeout.Token).ConfigureAwait(false);
         var events = node is JsonArray array ? array.OfType<JsonObject>().ToList() : node is JsonObject single ? [single] : [];
         var unclaimed = new List<JsonObject>(events.Count);
         foreach (var e in events)
@@ -119,9 +120,9 @@ public sealed class JanusApiClient : IDisposable
         request["transaction"] = transaction ?? NewTransaction();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);
-        using var response = await _http.PostAsJsonAsync(new Uri(_base, path), request, timeout.Token).ConfigureAwait(false);
+        using var response = await _http.PostAsJsonAsync(new Uri(_base, path), request, JanusJson.Default.JsonObject, timeout.Token).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
-        var answer = await response.Content.ReadFromJsonAsync<JsonObject>(timeout.Token).ConfigureAwait(false)
+        var answer = await response.Content.ReadFromJsonAsync(JanusJson.Default.JsonObject, timeout.Token).ConfigureAwait(false)
             ?? throw new JanusApiException(0, "Janus sent an empty answer");
         if ((string?)answer["janus"] == "error")
         {
@@ -146,3 +147,8 @@ public sealed class JanusApiClient : IDisposable
 
     private static string NewTransaction() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 }
+
+/// <summary>Source-generated JSON for the API's documents (kept as nodes): no reflection, so the CLI can be compiled ahead of time.</summary>
+[JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class JanusJson : JsonSerializerContext;

@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace Recorder.Cli;
+
+/// <summary>
+/// The documents <c>--json</c> prints (indented, camelCase), source-generated:
+/// no reflection, so the CLI compiles ahead of time (README, "CLI"). Property
+/// order is the order printed; the names are a contract with scripts.
+/// </summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(InspectDocument))]
+[JsonSerializable(typeof(RecordDocument))]
+internal sealed partial class CliJson : JsonSerializerContext;
+
+/// <summary><c>recorder inspect --json</c>.</summary>
+internal sealed record InspectDocument(
+    string Version,
+    int HeaderBytes,
+    IReadOnlyList<string> Stanzas,
+    IReadOnlyList<string> Recipients,
+    IReadOnlyList<string> KmsKeys,
+    IReadOnlyList<string> KmsEncryptionContexts,
+    long CiphertextBytes,
+    long? PlaintextBytes,
+    long? Chunks);
+
+/// <summary><c>recorder record --json</c>.</summary>
+internal sealed record RecordDocument(string RecordingId, string Manifest, IReadOnlyList<string> Segments, long VideoFramesDropped);
