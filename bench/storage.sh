@@ -24,20 +24,20 @@ PART_MIB=${PART_MIB:-8}
 OUT="$ROOT/bench/results/storage"
 mkdir -p "$OUT"
 
-"$ROOT/localstack/install.sh" base ceph awscli hyperfine
+"$ROOT/localstack/install.sh" base ceph awscli hyperfine aot
 AWS=/usr/bin/aws   # Debian's awscli 2.9; a different `aws` may come first on PATH
 [ -x "$AWS" ] || { say "error: $AWS missing (localstack/install.sh awscli)"; exit 1; }
 
 export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-# Published as the recorder is installed (README, "CLI": ReadyToRun code) and run
-# with the garbage collector setting the recorder's launcher gives it
-# (Recorder.Cli/Launcher/recorder: a 1 MiB young-generation budget).
+# Published as the recorder is installed (README, "CLI": compiled ahead of time)
+# and run with the settings the recorder's launcher gives it
+# (Recorder.Cli/Launcher/recorder: a 1 MiB young-generation budget, 2 malloc arenas).
 DRIVER_DIR=$(mktemp -d)
-say "publishing bench/StorageBench (Release, ReadyToRun) to $DRIVER_DIR"
-dotnet publish bench/StorageBench -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+say "publishing bench/StorageBench (Release, native ahead-of-time) to $DRIVER_DIR"
+dotnet publish bench/StorageBench -c Release -r linux-x64 -p:PublishAot=true \
   -o "$DRIVER_DIR" -nodeReuse:false -p:UseSharedCompilation=false -v q -clp:ErrorsOnly
 DRIVER="$DRIVER_DIR/StorageBench"
-export DOTNET_GCgen0size=0x100000 MALLOC_ARENA_MAX=2   # as the launcher sets them (Recorder.Cli/Launcher/recorder)
+export DOTNET_GCgen0size=100000 MALLOC_ARENA_MAX=2   # as the launcher sets them (Recorder.Cli/Launcher/recorder)
 
 INPUT=$(mktemp /dev/shm/recorder-bench.XXXXXX)
 CEPH_DIR=""

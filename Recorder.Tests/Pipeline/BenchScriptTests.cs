@@ -20,6 +20,8 @@ public sealed class BenchScriptTests
     {
         var launcher = File.ReadAllText(RepositoryPaths.RecorderLauncher);
         Assert.Contains("MALLOC_ARENA_MAX=2", launcher);
+        // 1 MiB as bare hex: the natively compiled program ignores a value with a 0x prefix.
+        Assert.Contains("\nDOTNET_GCgen0size=100000\n", launcher);
         Assert.Contains("export DOTNET_EnableDiagnostics DOTNET_DbgEnableMiniDump DOTNET_GCgen0size MALLOC_ARENA_MAX", launcher);
 
         var before = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX");
