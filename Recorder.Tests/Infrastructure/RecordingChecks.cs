@@ -44,7 +44,9 @@ public static class RecordingChecks
         var typical = window.Length == 0 ? 0 : window[window.Length / 2];
         for (var i = first; i < means.Length; i++)
             if (means[i] > typical + 50) return i;
-        throw new Xunit.Sdk.XunitException($"no flash after {fromSeconds} s");
+        // Say what the frames looked like, for an intermittent failure: the brightness of the second searched.
+        var seen = string.Join(' ', means.Skip(first).Take(30).Select(m => m.ToString("0", System.Globalization.CultureInfo.InvariantCulture)));
+        throw new Xunit.Sdk.XunitException($"no flash after {fromSeconds} s (median brightness {typical:0}; frames {first}…: {seen})");
     }
 
     /// <summary>The clap is broadband noise; the tones are below 1 kHz, so the energy of the first difference jumps at its onset.</summary>
