@@ -24,13 +24,7 @@ public sealed class CliS3Tests(CephFixture ceph) : IDisposable
 
     private static string Sha(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
-    private async Task<byte[]> GetAsync(string bucket, string key)
-    {
-        using var response = await ceph.Client.GetObjectAsync(bucket, key);
-        using var copy = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(copy);
-        return copy.ToArray();
-    }
+    private Task<byte[]> GetAsync(string bucket, string key) => ceph.ReadObjectAsync($"s3://{bucket}/{key}");
 
     [Fact]
     public async Task Encrypt_to_s3_then_decrypt_a_range_from_s3()

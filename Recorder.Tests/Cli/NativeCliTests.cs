@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text.Json;
+using Recorder.Tests.Crypto;
 using Recorder.Tests.Infrastructure;
 
 namespace Recorder.Tests.Cli;
@@ -20,7 +20,7 @@ public sealed class NativeCliTests(CephFixture ceph) : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
     private readonly CliFiles _files = new();
 
-    private static string Sha(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
+    private static string Sha(byte[] data) => AgeTestData.Sha256(data);
 
     private static string FileSha(string path) => Sha(File.ReadAllBytes(path));
 

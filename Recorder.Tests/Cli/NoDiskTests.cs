@@ -42,10 +42,7 @@ public sealed class NoDiskTests(CephFixture ceph, ITestOutputHelper log)
         // And what it stored is the meeting: the stock age CLI opens the segment with the host's key, ffprobe reads 4 s of it.
         using var document = JsonDocument.Parse(result.StandardOutput);
         var segmentUri = Assert.Single(document.RootElement.GetProperty("segments").EnumerateArray()).GetString()!;
-        var key = segmentUri[$"s3://{bucket}/".Length..];
-        using (var response = await ceph.Client.GetObjectAsync(bucket, key))
-        using (var ciphertext = File.Create(files.PathOf("segment.age")))
-            await response.ResponseStream.CopyToAsync(ciphertext);
+        files.Write("segment.age", await ceph.ReadObjectAsync(segmentUri));
         var age = await ProcessRunner.RunAsync("age", ["-d", "-i", hostKey, "-o", files.PathOf("segment.mp4"), files.PathOf("segment.age")], TimeSpan.FromMinutes(1));
         Assert.True(age.ExitCode == 0, age.StandardError);
         var probe = await MediaAnalysis.ProbeAsync(files.PathOf("segment.mp4"));

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Amazon.S3.Model;
 using Recorder.Service.Pipeline;
 using Recorder.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -130,15 +129,7 @@ public sealed class RecordCommandTests(CephFixture ceph, ITestOutputHelper log) 
         return (path, r.StandardError.Split(' ', StringSplitOptions.TrimEntries)[^1]);
     }
 
-    private async Task<byte[]> GetAsync(string s3Uri)
-    {
-        var path = s3Uri["s3://".Length..];
-        var slash = path.IndexOf('/');
-        using var response = await ceph.Client.GetObjectAsync(new GetObjectRequest { BucketName = path[..slash], Key = path[(slash + 1)..] });
-        using var ms = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(ms);
-        return ms.ToArray();
-    }
+    private Task<byte[]> GetAsync(string s3Uri) => ceph.ReadObjectAsync(s3Uri);
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }

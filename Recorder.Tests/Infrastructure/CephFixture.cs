@@ -50,6 +50,17 @@ public sealed class CephFixture : IAsyncLifetime
         return name;
     }
 
+    /// <summary>The whole stored object at <c>s3://bucket/key</c>.</summary>
+    public async Task<byte[]> ReadObjectAsync(string s3Uri)
+    {
+        var path = s3Uri.StartsWith("s3://", StringComparison.Ordinal) ? s3Uri["s3://".Length..] : throw new ArgumentException($"not an s3:// URI: {s3Uri}", nameof(s3Uri));
+        var slash = path.IndexOf('/');
+        using var response = await Client.GetObjectAsync(new GetObjectRequest { BucketName = path[..slash], Key = path[(slash + 1)..] });
+        using var copy = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
     public async Task DisposeAsync()
     {
         _client?.Dispose();
