@@ -61,7 +61,7 @@ public static class RecorderCli
         Storage.StorageOutageException o => (CliExitCodes.Failure, o.Message,
             "S3 could not be reached for longer than the retry window; check AWS_ENDPOINT_URL_S3 and the network"),
         Storage.StorageException s => (CliExitCodes.Failure, s.Message, null),
-        Service.Encoder.FfmpegException f => (CliExitCodes.Failure, f.Message, "is ffmpeg installed? (localstack/install.sh ffmpeg)"),
+        Pipeline.Encoder.FfmpegException f => (CliExitCodes.Failure, f.Message, "is ffmpeg installed? (localstack/install.sh ffmpeg)"),
         AgeNoIdentityMatchException n => (CliExitCodes.Failure, n.Message,
             "the file was encrypted for other keys; 'recorder inspect' lists its recipients"),
         AgeDecryptionException d => (CliExitCodes.Failure, d.Message, null),

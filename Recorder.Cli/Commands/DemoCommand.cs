@@ -6,8 +6,7 @@ using Recorder.Cli.IO;
 using Recorder.Cli.S3;
 using Recorder.Crypto;
 using Recorder.Crypto.Recipients;
-using Recorder.Service;
-using Recorder.Service.Pipeline;
+using Recorder.Pipeline;
 using Recorder.Storage;
 
 namespace Recorder.Cli.Commands;

@@ -2,11 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using Recorder.Cli.IO;
 using Recorder.Crypto;
-using Recorder.Service;
-using Recorder.Service.Encoder;
-using Recorder.Service.Media;
-using Recorder.Service.Meetings;
-using Recorder.Service.Pipeline;
+using Recorder.Pipeline;
+using Recorder.Pipeline.Encoder;
+using Recorder.Pipeline.Media;
+using Recorder.Pipeline.Meetings;
 using Recorder.Storage;
 
 namespace Recorder.Cli.Commands;

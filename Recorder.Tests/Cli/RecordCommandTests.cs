@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Recorder.Service.Pipeline;
+using Recorder.Pipeline;
 using Recorder.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Amazon.S3.Model;
 using Recorder.Crypto.Recipients;
-using Recorder.Service.Output;
-using Recorder.Service.Pipeline;
+using Recorder.Pipeline.Output;
+using Recorder.Pipeline;
 using Recorder.Storage;
 
 namespace Recorder.Tests.Infrastructure;

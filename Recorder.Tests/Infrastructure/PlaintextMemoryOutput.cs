@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Recorder.Service.Pipeline;
+using Recorder.Pipeline;
 
 namespace Recorder.Tests.Infrastructure;
 

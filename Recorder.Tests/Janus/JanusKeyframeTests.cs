@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Recorder.Service.Meetings.Janus;
-using Recorder.Service.Rtp;
+using Recorder.Pipeline.Meetings.Janus;
+using Recorder.Pipeline.Rtp;
 using Recorder.Tests.Infrastructure;
 using Xunit.Abstractions;
 

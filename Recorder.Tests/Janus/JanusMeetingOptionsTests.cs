@@ -1,5 +1,5 @@
-using Recorder.Service.Meetings;
-using Recorder.Service.Meetings.Janus;
+using Recorder.Pipeline.Meetings;
+using Recorder.Pipeline.Meetings.Janus;
 
 namespace Recorder.Tests.Janus;
 

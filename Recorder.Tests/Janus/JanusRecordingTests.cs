@@ -1,6 +1,6 @@
-using Recorder.Service.Media;
-using Recorder.Service.Meetings;
-using Recorder.Service.Meetings.Janus;
+using Recorder.Pipeline.Media;
+using Recorder.Pipeline.Meetings;
+using Recorder.Pipeline.Meetings.Janus;
 using Recorder.Tests.Infrastructure;
 using Recorder.Tests.Pipeline;
 using Xunit.Abstractions;

@@ -1,4 +1,4 @@
-using Recorder.Service.Meetings.Janus;
+using Recorder.Pipeline.Meetings.Janus;
 using Recorder.Tests.Infrastructure;
 using Recorder.Tests.Pipeline;
 using Xunit.Abstractions;
@@ -42,7 +42,7 @@ public sealed class JanusRestartTests(ITestOutputHelper log)
         Assert.Equal("completed", manifest.State);
         Assert.Equal("the requested duration (14 s) was reached", manifest.EndReason);
         Assert.Equal(1, source.Reconnects);
-        var events = new List<Recorder.Service.Meetings.RosterEvent>();
+        var events = new List<Recorder.Pipeline.Meetings.RosterEvent>();
         while (source.Events.TryRead(out var e)) events.Add(e);
         // Alice was taken out of the picture with the lost session and came back as a new publisher once Janus was up.
         Assert.Equal(["Joined Alice", "Left Alice", "Joined Alice"], events.Select(e => $"{e.Kind} {e.DisplayName}"));

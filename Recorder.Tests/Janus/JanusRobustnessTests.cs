@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Recorder.Service.Meetings.Janus;
-using Recorder.Service.Pipeline;
+using Recorder.Pipeline.Meetings.Janus;
+using Recorder.Pipeline;
 using Recorder.Tests.Infrastructure;
 using Recorder.Tests.Pipeline;
 using Xunit.Abstractions;

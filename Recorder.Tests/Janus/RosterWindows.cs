@@ -1,4 +1,4 @@
-using Recorder.Service.Meetings;
+using Recorder.Pipeline.Meetings;
 using Recorder.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -11,7 +11,7 @@ internal static class RosterWindows
     public static readonly TimeSpan Margin = TimeSpan.FromSeconds(1);
 
     /// <summary>Waits until the recording clock has reached <paramref name="at"/> (start-up takes a varying while).</summary>
-    public static async Task RecordingTime(Recorder.Service.Meetings.Janus.JanusMeetingSource source, TimeSpan at)
+    public static async Task RecordingTime(Recorder.Pipeline.Meetings.Janus.JanusMeetingSource source, TimeSpan at)
     {
         while (source.Now < at) await Task.Delay(20);
     }

@@ -1,6 +1,6 @@
-using Recorder.Service.Media;
-using Recorder.Service.Meetings;
-using Recorder.Service.Meetings.Synthetic;
+using Recorder.Pipeline.Media;
+using Recorder.Pipeline.Meetings;
+using Recorder.Pipeline.Meetings.Synthetic;
 
 namespace Recorder.Tests.Media;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Recorder.Service.Encoder;
+using Recorder.Pipeline.Encoder;
 
 namespace Recorder.Tests.Media;
 

@@ -1,5 +1,5 @@
-using Recorder.Service.Media;
-using Recorder.Service.Meetings;
+using Recorder.Pipeline.Media;
+using Recorder.Pipeline.Meetings;
 
 namespace Recorder.Tests.Media;
 

@@ -1,5 +1,5 @@
-using Recorder.Service.Meetings;
-using Recorder.Service.Meetings.Synthetic;
+using Recorder.Pipeline.Meetings;
+using Recorder.Pipeline.Meetings.Synthetic;
 
 namespace Recorder.Tests.Media;
 

@@ -1,4 +1,4 @@
-using Recorder.Service.Encoder;
+using Recorder.Pipeline.Encoder;
 using Recorder.Tests.Infrastructure;
 
 namespace Recorder.Tests.Pipeline;

@@ -1,4 +1,4 @@
-using Recorder.Service;
+using Recorder.Pipeline;
 using Recorder.Tests.Infrastructure;
 
 namespace Recorder.Tests.Pipeline;

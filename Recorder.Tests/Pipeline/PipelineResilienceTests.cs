@@ -1,4 +1,4 @@
-using Recorder.Service.Encoder;
+using Recorder.Pipeline.Encoder;
 using Recorder.Tests.Infrastructure;
 
 namespace Recorder.Tests.Pipeline;
@@ -96,10 +96,10 @@ public sealed class PipelineResilienceTests
     public async Task An_abort_ends_a_live_recording_at_once_and_a_stop_completes_it()
     {
         // Real time, so the feed is waiting on the live edge when the abort comes.
-        static Recorder.Service.Pipeline.RecordingPipeline Live(string recordingId, PlaintextMemoryOutput output) => new(
-            new Recorder.Service.Meetings.Synthetic.SyntheticMeetingSource(
-                Recorder.Service.Meetings.Synthetic.SyntheticMeetingOptions.Parse(new Uri("synthetic://?participants=2&seconds=60"))),
-            output, new Recorder.Service.Pipeline.RecordingOptions
+        static Recorder.Pipeline.RecordingPipeline Live(string recordingId, PlaintextMemoryOutput output) => new(
+            new Recorder.Pipeline.Meetings.Synthetic.SyntheticMeetingSource(
+                Recorder.Pipeline.Meetings.Synthetic.SyntheticMeetingOptions.Parse(new Uri("synthetic://?participants=2&seconds=60"))),
+            output, new Recorder.Pipeline.RecordingOptions
             {
                 RecordingId = recordingId, HostId = "host-test", MeetingId = "meeting-test", Encoder = PipelineRunner.SmallFast, RealTime = true,
             });

@@ -1,8 +1,8 @@
-using Recorder.Service.Encoder;
-using Recorder.Service.Media;
-using Recorder.Service.Meetings;
-using Recorder.Service.Meetings.Synthetic;
-using Recorder.Service.Pipeline;
+using Recorder.Pipeline.Encoder;
+using Recorder.Pipeline.Media;
+using Recorder.Pipeline.Meetings;
+using Recorder.Pipeline.Meetings.Synthetic;
+using Recorder.Pipeline;
 using Recorder.Tests.Infrastructure;
 
 namespace Recorder.Tests.Pipeline;

@@ -1,4 +1,4 @@
-using Recorder.Service.Media;
+using Recorder.Pipeline.Media;
 using Recorder.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
-using Recorder.Service.Media;
-using Recorder.Service.Meetings.Synthetic;
+using Recorder.Pipeline.Media;
+using Recorder.Pipeline.Meetings.Synthetic;
 using Recorder.Tests.Infrastructure;
 
 namespace Recorder.Tests.Pipeline;

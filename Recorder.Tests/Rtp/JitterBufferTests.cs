@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Recorder.Service.Rtp;
+using Recorder.Pipeline.Rtp;
 
 namespace Recorder.Tests.Rtp;
 

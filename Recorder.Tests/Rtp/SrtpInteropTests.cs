@@ -1,6 +1,6 @@
-using Recorder.Service.Media;
-using Recorder.Service.Meetings.Janus;
-using Recorder.Service.Rtp;
+using Recorder.Pipeline.Media;
+using Recorder.Pipeline.Meetings.Janus;
+using Recorder.Pipeline.Rtp;
 using Recorder.Tests.Infrastructure;
 
 namespace Recorder.Tests.Rtp;

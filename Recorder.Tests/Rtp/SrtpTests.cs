@@ -1,4 +1,4 @@
-using Recorder.Service.Rtp;
+using Recorder.Pipeline.Rtp;
 
 namespace Recorder.Tests.Rtp;
 

@@ -1,5 +1,5 @@
-using Recorder.Service.Media;
-using Recorder.Service.Rtp;
+using Recorder.Pipeline.Media;
+using Recorder.Pipeline.Rtp;
 
 namespace Recorder.Tests.Rtp;
 

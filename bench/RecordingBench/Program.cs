@@ -6,8 +6,8 @@
 //   RecordingBench --meeting URI --seconds N
 using System.Globalization;
 using System.Text.Json;
-using Recorder.Service.Meetings;
-using Recorder.Service.Pipeline;
+using Recorder.Pipeline.Meetings;
+using Recorder.Pipeline;
 
 string? meeting = null;
 var seconds = 30.0;

@@ -1,0 +1,23 @@
+namespace Recorder.Pipeline;
+
+/// <summary>What the live edge produced and what it had to drop, updated from one thread and read from any.</summary>
+public sealed class LiveEdgeStats
+{
+    private long _videoFrames;
+    private long _videoDropped;
+    private long _audioBlocks;
+    private long _audioDropped;
+
+    public long VideoFrames => Interlocked.Read(ref _videoFrames);
+    public long VideoFramesDropped => Interlocked.Read(ref _videoDropped);
+    public long AudioBlocks => Interlocked.Read(ref _audioBlocks);
+    public long AudioBlocksDropped => Interlocked.Read(ref _audioDropped);
+
+    internal void VideoProduced() => Interlocked.Increment(ref _videoFrames);
+    internal void VideoDropped(long count = 1) => Interlocked.Add(ref _videoDropped, count);
+    internal void AudioProduced() => Interlocked.Increment(ref _audioBlocks);
+    internal void AudioDropped() => Interlocked.Increment(ref _audioDropped);
+
+    public override string ToString() =>
+        $"video {VideoFrames} frames ({VideoFramesDropped} dropped), audio {AudioBlocks} blocks ({AudioBlocksDropped} dropped)";
+}

@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+
+namespace Recorder.Pipeline.Output;
+
+/// <summary>
+/// Where a recording's objects go (DESIGN.md, "Objects in the bucket"):
+/// <c>{prefix}{hostId}/{meetingId}/{recordingId}/segment-0001.mp4.age</c> and
+/// <c>…/manifest.json</c>. Ids are restricted to characters safe in keys.
+/// </summary>
+public sealed partial record RecordingLocation
+{
+    public RecordingLocation(string bucket, string prefix, string hostId, string meetingId, string recordingId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(bucket);
+        if (prefix.Length > 0 && !prefix.EndsWith('/')) prefix += "/";
+        Bucket = bucket;
+        Prefix = prefix;
+        HostId = CheckId(hostId, nameof(hostId));
+        MeetingId = CheckId(meetingId, nameof(meetingId));
+        RecordingId = CheckId(recordingId, nameof(recordingId));
+    }
+
+    public string Bucket { get; }
+    public string Prefix { get; }
+    public string HostId { get; }
+    public string MeetingId { get; }
+    public string RecordingId { get; }
+
+    public string Folder => $"{Prefix}{HostId}/{MeetingId}/{RecordingId}/";
+    public string SegmentKey(int number) => $"{Folder}segment-{number:0000}.mp4.age";
+    public string ManifestKey => $"{Folder}manifest.json";
+    public string Uri(string key) => $"s3://{Bucket}/{key}";
+
+    /// <summary>A new recording id: sortable by start time, unique by 32 random bits.</summary>
+    public static string NewRecordingId() =>
+        $"rec-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+
+    private static string CheckId(string id, string name) =>
+        SafeId().IsMatch(id) ? id : throw new ArgumentException($"{name} '{id}' may only contain letters, digits, '.', '_' and '-' (1-64)", name);
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex SafeId();
+}

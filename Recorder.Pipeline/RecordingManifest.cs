@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Recorder.Pipeline;
+
+/// <summary>
+/// What a recording consists of, stored in plaintext next to its segments so an
+/// auditor can check it without any key. It holds no participant names or
+/// other meeting content: those stay inside the encrypted segments.
+/// </summary>
+public sealed record RecordingManifest
+{
+    public const string CurrentFormat = "recorder-manifest/1";
+
+    public string Format { get; init; } = CurrentFormat;
+    public required string RecordingId { get; init; }
+    public required string HostId { get; init; }
+    public required string MeetingId { get; init; }
+    /// <summary>recording, completed or failed.</summary>
+    public required string State { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+    public string? EndReason { get; init; }
+    public string? Error { get; init; }
+    public required IReadOnlyList<string> Recipients { get; init; }
+    public required string WorkerBuild { get; init; }
+    public required ManifestVideo Video { get; init; }
+    public required IReadOnlyList<ManifestSegment> Segments { get; init; }
+    public ManifestStats? Stats { get; init; }
+
+    public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, ManifestJson.Default.RecordingManifest);
+
+    public static RecordingManifest Parse(ReadOnlySpan<byte> json) =>
+        JsonSerializer.Deserialize(json, ManifestJson.Default.RecordingManifest) ?? throw new JsonException("empty manifest");
+}
+
+public sealed record ManifestVideo(int Width, int Height, int FrameRate, string Layout, string Codec, string AudioCodec, string Container);
+
+public sealed record ManifestSegment
+{
+    public required int Number { get; init; }
+    public required string Location { get; init; }
+    public required long Bytes { get; init; }
+    public required string Sha256 { get; init; }
+    public required long PlaintextBytes { get; init; }
+    /// <summary>Media time of the segment's first frame, seconds from the start of the recording.</summary>
+    public required double MediaStartSeconds { get; init; }
+    public required double DurationSeconds { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required DateTimeOffset EndedAt { get; init; }
+    public required string EndReason { get; init; }
+    public bool Truncated { get; init; }
+    public required IReadOnlyList<string> Recipients { get; init; }
+    /// <summary>Bytes of ftyp + moov at the start of the plaintext: prepend them to any range of fragments.</summary>
+    public long? InitSegmentBytes { get; init; }
+    /// <summary>[media seconds within the segment, plaintext byte offset] of each fragment.</summary>
+    public required IReadOnlyList<double[]> Fragments { get; init; }
+}
+
+public sealed record ManifestStats(long VideoFrames, long VideoFramesDropped, long AudioBlocks, long AudioBlocksDropped, int EncoderRestarts);
+
+/// <summary>The manifest's JSON (camelCase, nulls left out, indented), source-generated: no reflection, so the CLI can be compiled ahead of time.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
+[JsonSerializable(typeof(RecordingManifest))]
+internal sealed partial class ManifestJson : JsonSerializerContext;

@@ -1,0 +1,22 @@
+using Recorder.Crypto;
+using Recorder.Pipeline.Encoder;
+using Recorder.Pipeline.Media;
+
+namespace Recorder.Pipeline;
+
+/// <summary>Everything one recording needs: what to record, for whom, where to.</summary>
+public sealed record RecordingRequest
+{
+    public required string MeetingUri { get; init; }
+    public required IReadOnlyList<IRecipient> Recipients { get; init; }
+    public required string Bucket { get; init; }
+    public string Prefix { get; init; } = "";
+    public required string HostId { get; init; }
+    public string? RecordingId { get; init; }
+    public TimeSpan? MaxDuration { get; init; }
+    public LayoutKind Layout { get; init; } = LayoutKind.Gallery;
+    public FfmpegEncoderOptions Encoder { get; init; } = new();
+    public TimeSpan MaxSegmentDuration { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>null: real time for live meetings, virtual time for on-demand sources.</summary>
+    public bool? RealTime { get; init; }
+}

@@ -1,4 +1,0 @@
-namespace Recorder.Service.Meetings.Janus;
-
-/// <summary>One media stream a publisher announced (VideoRoom multistream: type, mid, codec).</summary>
-public sealed record JanusStream(string Type, string Mid, string? Codec, bool Disabled);

@@ -1,4 +1,0 @@
-namespace Recorder.Service.Pipeline;
-
-/// <summary>A snapshot of a running recording.</summary>
-public sealed record RecordingProgress(TimeSpan MediaPosition, int CurrentSegment, int CompletedSegments, long VideoFramesDropped, int EncoderRestarts);
