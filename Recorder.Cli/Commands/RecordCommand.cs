@@ -117,15 +117,8 @@ public sealed class RecordCommand : ICliCommand
         return hex.Length >= 12 ? $"host-{hex[..12].ToLowerInvariant()}" : "host";
     }
 
-    private static (int Width, int Height) ParseSize(string size)
-    {
-        var parts = size.Split('x');
-        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var w)
-            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
-            && w is >= 160 and <= 3840 && h is >= 90 and <= 2160 && w % 2 == 0 && h % 2 == 0)
-        {
-            return (w, h);
-        }
-        throw CliException.Usage($"--size {size}: expected even WxH between 160x90 and 3840x2160", "e.g. --size 1280x720");
-    }
+    private static (int Width, int Height) ParseSize(string size) =>
+        FrameSize.TryParse(size, out var w, out var h)
+            ? (w, h)
+            : throw CliException.Usage($"--size {size}: expected {FrameSize.Rule}", "e.g. --size 1280x720");
 }
