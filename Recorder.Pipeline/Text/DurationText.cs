@@ -47,9 +47,12 @@ public static class DurationText
         return false;
     }
 
-    /// <summary>The canonical short form: whole seconds as "90s", else hh:mm:ss.fff.</summary>
-    public static string Format(TimeSpan value) =>
-        value.Ticks % TimeSpan.TicksPerSecond == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{(long)value.TotalSeconds}s")
-            : value.ToString("c", CultureInfo.InvariantCulture);
+    /// <summary>The shortest exact form: "2h", "90m", "45s", else the seconds with decimals ("2.5s").</summary>
+    public static string Format(TimeSpan value)
+    {
+        var c = CultureInfo.InvariantCulture;
+        return value.Ticks % TimeSpan.TicksPerHour == 0 ? ((long)value.TotalHours).ToString(c) + "h"
+            : value.Ticks % TimeSpan.TicksPerMinute == 0 ? ((long)value.TotalMinutes).ToString(c) + "m"
+            : value.TotalSeconds.ToString(c) + "s";
+    }
 }

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Recorder.Service.Api;
+
+/// <summary>
+/// Errors as RFC 9457 problem details: a title from the status, a detail that
+/// says what is wrong and, where one helps, a "hint" that says what to do.
+/// </summary>
+public static class Problems
+{
+    public static IResult Result(int status, string detail, string? hint = null) =>
+        TypedResults.Problem(Details(status, detail, hint));
+
+    public static IResult NotFound(string what) => Result(StatusCodes.Status404NotFound, $"no {what}");
+
+    public static IResult Conflict(string detail, string? hint = null) => Result(StatusCodes.Status409Conflict, detail, hint);
+
+    /// <summary>400 with one message per field, e.g. {"start": ["… is in the past"]}.</summary>
+    public static IResult Validation(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, detail: string.Join("; ", errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))),
+            title: "the request is not valid");
+
+    public static ProblemDetails Details(int status, string detail, string? hint)
+    {
+        var problem = new ProblemDetails { Status = status, Detail = detail };
+        if (hint is not null) problem.Extensions["hint"] = hint;
+        return problem;
+    }
+
+    /// <summary>For middleware that writes a response itself (authentication, the rate limiter).</summary>
+    public static async Task WriteAsync(HttpContext context, int status, string detail, string? hint)
+    {
+        context.Response.StatusCode = status;
+        var service = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await service.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = Details(status, detail, hint) }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Recorder.Pipeline.Output;
+using Recorder.Service.Auth;
+using Recorder.Service.Jobs;
+using Recorder.Service.Store;
+
+namespace Recorder.Service.Api;
+
+/// <summary>
+/// /recordings: hosts start, schedule, follow, stop and cancel their own
+/// recordings; operators and auditors see every host's. Another host's
+/// recording answers 404, exactly like one that does not exist.
+/// </summary>
+public static class RecordingEndpoints
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    public static void MapRecordingEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/recordings").WithTags("recordings").RequireAuthorization(Roles.Readers);
+        group.MapPost("/", CreateAsync).RequireAuthorization(Roles.Writers)
+            .Accepts<CreateRecordingRequest>("application/json")
+            .Produces<RecordingCreated>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithSummary("start a recording now, or schedule it");
+        group.MapGet("/", ListAsync).WithSummary("the caller's recordings (every host's for operators and auditors), newest first");
+        group.MapGet("/{id}", GetAsync).WithSummary("a recording's state, the time of each state, segments, manifest, dropped frames, error");
+        group.MapPost("/{id}/stop", StopAsync).RequireAuthorization(Roles.Writers)
+            .WithSummary("finish the current segment and end the recording");
+        group.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Roles.Writers)
+            .WithSummary("cancel a recording that has not started");
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, IRecorderStore store, RecordingRequestValidator validator,
+        RecordingScheduler scheduler, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<CreateRecordingRequest>(request, cancellationToken);
+        if (problem is not null) return problem;
+        var caller = Caller.From(request.HttpContext.User);
+        var (valid, errors) = validator.Validate(body!, caller);
+        if (valid is null) return Problems.Validation(errors);
+        if (await store.GetHostAsync(valid.HostId, cancellationToken) is null)
+            return Problems.Validation(new Dictionary<string, string[]> { ["host"] = [$"no host {valid.HostId}"] });
+
+        var recording = new RecordingRecord
+        {
+            Id = RecordingLocation.NewRecordingId(),
+            HostId = valid.HostId,
+            MeetingUri = valid.MeetingUri,
+            MeetingId = valid.MeetingId,
+            Layout = valid.Layout,
+            Width = valid.Width,
+            Height = valid.Height,
+            MaxDurationSeconds = valid.MaxDuration.TotalSeconds,
+            StartAt = valid.StartAt,
+            CreatedAt = clock.GetUtcNow(),
+            State = RecordingState.Scheduled,
+        };
+        await store.AddRecordingAsync(recording, cancellationToken);
+        scheduler.Schedule(recording.Id, recording.StartAt);
+        return TypedResults.Created($"/recordings/{recording.Id}", new RecordingCreated(recording.Id, recording.State.Name(), recording.StartAt));
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext context, IRecorderStore store, CancellationToken cancellationToken) =>
+        await VisibleAsync(id, context, store, cancellationToken) is { } recording ? TypedResults.Ok(Views.Of(recording)) : Problems.NotFound($"recording {id}");
+
+    private static async Task<IResult> ListAsync(HttpContext context, IRecorderStore store, string? state, int? limit, string? after, string? host,
+        CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(context.User);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        RecordingState? wanted = null;
+        if (state is not null)
+        {
+            if (RecordingStates.TryParse(state, out var parsed)) wanted = parsed;
+            else errors["state"] = [$"'{state}' is not a state: {string.Join(", ", RecordingStates.Names)}"];
+        }
+        if (limit is < 1 or > MaxPageSize) errors["limit"] = [string.Create(CultureInfo.InvariantCulture, $"from 1 to {MaxPageSize}")];
+        if (host is not null && caller.IsHost && host != caller.PrincipalId) errors["host"] = ["a host lists only its own recordings; leave host out"];
+        if (after is not null && await VisibleAsync(after, context, store, cancellationToken) is null)
+            errors["after"] = ["not a cursor of this listing: pass the 'next' value of the previous page"];
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        var page = await store.ListRecordingsAsync(new RecordingQuery(caller.OwnHostId ?? host, wanted, limit ?? DefaultPageSize, after), cancellationToken);
+        return TypedResults.Ok(new RecordingList(page.Items.Select(Views.Of).ToArray(), page.Next));
+    }
+
+    private static async Task<IResult> StopAsync(string id, HttpContext context, IRecorderStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await VisibleAsync(id, context, store, cancellationToken) is not { } recording) return Problems.NotFound($"recording {id}");
+        if (recording.State == RecordingState.Scheduled)
+            return Problems.Conflict($"recording {id} has not started", $"DELETE /recordings/{id} cancels it");
+        if (recording.State.IsTerminal()) return Problems.Conflict($"recording {id} has already {recording.State.Name()}");
+        if (!await store.RequestStopAsync(id, clock.GetUtcNow(), cancellationToken))
+            return Problems.Conflict($"recording {id} ended while the stop was being requested");
+        return TypedResults.Accepted($"/recordings/{id}", Views.Of((await store.GetRecordingAsync(id, cancellationToken))!));
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, IRecorderStore store, CancellationToken cancellationToken)
+    {
+        if (await VisibleAsync(id, context, store, cancellationToken) is not { } recording) return Problems.NotFound($"recording {id}");
+        if (recording.State != RecordingState.Scheduled || !await store.DeleteScheduledAsync(id, cancellationToken))
+            return Problems.Conflict($"recording {id} has started and cannot be cancelled",
+                $"POST /recordings/{id}/stop ends it; what it recorded stays in storage");
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The recording if the caller may see it; another host's is treated as missing.</summary>
+    private static async Task<RecordingRecord?> VisibleAsync(string id, HttpContext context, IRecorderStore store, CancellationToken cancellationToken)
+    {
+        if (id.Length > 64) return null;
+        var recording = await store.GetRecordingAsync(id, cancellationToken);
+        var caller = Caller.From(context.User);
+        return recording is not null && (caller.OwnHostId is null || recording.HostId == caller.OwnHostId) ? recording : null;
+    }
+}

@@ -1,0 +1,103 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Recorder.Service.Configuration;
+
+/// <summary>
+/// The service's settings (configuration section "Recorder"; environment
+/// variables and flags in <see cref="ServiceConfiguration"/>; every option,
+/// its variable and default in README.md, "Configuration").
+/// </summary>
+public sealed class RecorderServiceOptions
+{
+    public const string Section = "Recorder";
+
+    /// <summary>The S3 bucket recordings go to (required).</summary>
+    [Required(ErrorMessage = "no bucket: set RECORDER_BUCKET or --bucket")]
+    public string Bucket { get; set; } = "";
+
+    /// <summary>Key prefix inside the bucket.</summary>
+    public string Prefix { get; set; } = "";
+
+    /// <summary>Where the embedded store lives (default: $STATE_DIRECTORY from systemd, else ~/.local/state/recorder).</summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>A PostgreSQL connection string: jobs and state go there instead of the embedded store.</summary>
+    public string? Postgres { get; set; }
+
+    /// <summary>The operator's token (or <see cref="OperatorTokenFile"/>); generated into the state directory when neither is set.</summary>
+    public string? OperatorToken { get; set; }
+
+    public string? OperatorTokenFile { get; set; }
+
+    /// <summary>Recordings this worker runs at once (default: see <see cref="WorkerCapacity"/>); the rest wait in the queue.</summary>
+    [Range(1, 256)]
+    public int? Capacity { get; set; }
+
+    /// <summary>The <c>recorder</c> program each recording runs as (default: installed beside the service, DIR/recorder).</summary>
+    public string? RecorderProgram { get; set; }
+
+    public string FfmpegPath { get; set; } = "ffmpeg";
+
+    /// <summary>
+    /// Where meeting and webhook URLs may point: host names (exact), IP addresses
+    /// and CIDR ranges. Anything else is refused (a service that connects
+    /// wherever it is told is an SSRF hole). Default: loopback only.
+    /// </summary>
+    /// <remarks>Null until configured: the configuration binder appends to a list that already has items.</remarks>
+    public List<string>? AllowList { get; set; }
+
+    public IReadOnlyList<string> EffectiveAllowList => AllowList is { Count: > 0 } list ? list : ["127.0.0.0/8", "::1", "localhost"];
+
+    /// <summary>The name the recorder joins meetings under when the host set none (participants see they are recorded).</summary>
+    [Required, StringLength(64, MinimumLength = 1)]
+    public string DisplayName { get; set; } = "● Recording";
+
+    /// <summary>On SIGTERM (or a stop), how long a recording has to finish its segment and complete its upload before it is aborted.</summary>
+    [Range(1, 3600)]
+    public int DrainTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>How long a recording may take to join and capture its first frame before the job gives up on it.</summary>
+    [Range(5, 3600)]
+    public int JoinTimeoutSeconds { get; set; } = 120;
+
+    [Range(1, 7 * 86_400)]
+    public int DefaultMaxDurationSeconds { get; set; } = 4 * 3600;
+
+    [Range(1, 7 * 86_400)]
+    public int MaxDurationSeconds { get; set; } = 24 * 3600;
+
+    [Range(1, 3660)]
+    public int MaxScheduleAheadDays { get; set; } = 366;
+
+    [Range(1, 64)]
+    public int MaxRecipientsPerHost { get; set; } = 8;
+
+    /// <summary>API requests per second per token (or per address without one), and the burst above it.</summary>
+    [Range(1, 100_000)]
+    public int RateLimitPerSecond { get; set; } = 20;
+
+    [Range(1, 100_000)]
+    public int RateLimitBurst { get; set; } = 100;
+
+    [Range(1024, 16 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Delays between webhook delivery attempts; a message is given up after the last one.</summary>
+    public List<int>? WebhookRetryDelaysSeconds { get; set; }
+
+    public IReadOnlyList<int> EffectiveWebhookRetryDelaysSeconds =>
+        WebhookRetryDelaysSeconds is { Count: > 0 } list ? list : [5, 30, 120, 600, 1800, 3600, 7200, 14_400];
+
+    [Range(1, 300)]
+    public int WebhookTimeoutSeconds { get; set; } = 10;
+
+    [Range(1, 64)]
+    public int WebhookWorkers { get; set; } = 2;
+
+    /// <summary>How often a running recording's job checks for a stop request.</summary>
+    [Range(50, 60_000)]
+    public int StopPollMilliseconds { get; set; } = 500;
+
+    /// <summary>Extra environment for recording processes (tests: the KMS endpoint).</summary>
+    public Dictionary<string, string> ChildEnvironment { get; set; } = [];
+}

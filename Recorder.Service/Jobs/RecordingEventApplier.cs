@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+using Recorder.Pipeline.Events;
+using Recorder.Service.Api;
+using Recorder.Service.Store;
+using Recorder.Service.Webhooks;
+
+namespace Recorder.Service.Jobs;
+
+/// <summary>
+/// Turns a recording process's events into the recording's state in the
+/// store, metrics and webhooks. A failure to store one event is logged and
+/// the recording goes on: the process, not this bookkeeping, is what records.
+/// </summary>
+internal sealed class RecordingEventApplier(RecordingRecord recording, RecordingServices services, ILogger logger)
+{
+    private int _ended;
+
+    /// <summary>The recording reached completed or failed.</summary>
+    public bool Ended => Volatile.Read(ref _ended) == 1;
+
+    /// <summary>The process captured its first frame.</summary>
+    public bool Captured { get; private set; }
+
+    public async Task ApplyAsync(RecordingEvent e, string? stopReason)
+    {
+        try
+        {
+            switch (e.Event)
+            {
+                case RecordingEvent.Started when e.Manifest is not null:
+                    await services.Store.SetManifestAsync(recording.Id, e.Manifest, CancellationToken.None).ConfigureAwait(false);
+                    break;
+                case RecordingEvent.State when e.NewState == "recording":
+                    Captured = true;
+                    if (await services.Store.SetStateAsync(recording.Id, RecordingState.Recording, e.Time, null, null, CancellationToken.None).ConfigureAwait(false))
+                        await PublishAsync(WebhookEvents.RecordingStarted, RecordingState.Recording).ConfigureAwait(false);
+                    break;
+                case RecordingEvent.State when e.NewState == "finalizing":
+                    await services.Store.SetStateAsync(recording.Id, RecordingState.Finalizing, e.Time, null, null, CancellationToken.None).ConfigureAwait(false);
+                    break;
+                case RecordingEvent.Segment when e.CompletedSegment is { } s:
+                    var segment = new SegmentRecord(s.Number, s.Uri, s.Bytes, s.Sha256, s.MediaStartSeconds, s.DurationSeconds, s.EndReason, s.Truncated);
+                    await services.Store.AddSegmentAsync(recording.Id, segment, CancellationToken.None).ConfigureAwait(false);
+                    await PublishAsync(WebhookEvents.SegmentCompleted, null, segment: Views.Of(segment)).ConfigureAwait(false);
+                    break;
+                case RecordingEvent.Progress:
+                    await services.Store.SetProgressAsync(recording.Id, e.VideoFramesDropped ?? 0, e.BytesUploaded ?? 0, CancellationToken.None).ConfigureAwait(false);
+                    services.Metrics.Progress(recording.Id, e.VideoFramesDropped ?? 0, e.BytesUploaded ?? 0, e.UploadRetries ?? 0, e.PartsInFlight ?? 0);
+                    break;
+                case RecordingEvent.Completed:
+                    if (e.VideoFramesDropped is { } dropped)
+                        await services.Store.SetProgressAsync(recording.Id, dropped, (await CurrentAsync())?.BytesUploaded ?? 0, CancellationToken.None).ConfigureAwait(false);
+                    await EndAsync(RecordingState.Completed, stopReason ?? e.Reason, null).ConfigureAwait(false);
+                    break;
+                case RecordingEvent.Failed:
+                    await EndAsync(RecordingState.Failed, stopReason, e.Error ?? "the recording process failed without saying why").ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "recording {RecordingId}: could not apply its {Event} event", recording.Id, e.Event);
+        }
+    }
+
+    /// <summary>Ends the recording once: state, metrics, the recording.completed or recording.failed webhook.</summary>
+    public async Task EndAsync(RecordingState state, string? reason, string? error)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 1) return;
+        var changed = await services.Store.SetStateAsync(recording.Id, state, services.Clock.GetUtcNow(), reason, error, CancellationToken.None)
+            .ConfigureAwait(false);
+        services.Metrics.RecordingEnded(recording.Id, state.Name());
+        if (!changed) return;
+        if (state == RecordingState.Failed) logger.LogWarning("recording {RecordingId} failed: {Error}", recording.Id, error);
+        else logger.LogInformation("recording {RecordingId} completed: {Reason}", recording.Id, reason);
+        var current = await CurrentAsync().ConfigureAwait(false);
+        await PublishAsync(state == RecordingState.Completed ? WebhookEvents.RecordingCompleted : WebhookEvents.RecordingFailed, state,
+            segments: current?.Segments.Select(Views.Of).ToArray(), videoFramesDropped: current?.VideoFramesDropped, endReason: reason, error: error)
+            .ConfigureAwait(false);
+    }
+
+    private Task<RecordingRecord?> CurrentAsync() => services.Store.GetRecordingAsync(recording.Id, CancellationToken.None);
+
+    private async Task PublishAsync(string type, RecordingState? state, SegmentView? segment = null, IReadOnlyList<SegmentView>? segments = null,
+        long? videoFramesDropped = null, string? endReason = null, string? error = null)
+    {
+        var current = await CurrentAsync().ConfigureAwait(false);
+        var data = new WebhookData(recording.Id, recording.HostId, (state ?? current?.State ?? RecordingState.Recording).Name(), current?.ManifestUri,
+            segment, segments, videoFramesDropped, endReason, error);
+        await services.Webhooks.PublishAsync(recording.HostId, type, data, CancellationToken.None).ConfigureAwait(false);
+    }
+}

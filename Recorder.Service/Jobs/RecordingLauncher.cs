@@ -1,0 +1,68 @@
+using System.Collections;
+using System.Globalization;
+using Recorder.Service.Configuration;
+using Recorder.Service.Store;
+using Recorder.Storage;
+
+namespace Recorder.Service.Jobs;
+
+/// <summary>
+/// How a recording process is started: the <c>recorder</c> program (the
+/// launcher script installed beside the service, which turns off the
+/// runtime's diagnostics files and core dumps before the native program
+/// starts), its arguments, and an environment with the S3 settings and
+/// without the service's own secrets.
+/// </summary>
+public sealed class RecordingLauncher
+{
+    private readonly RecorderServiceOptions _options;
+
+    public RecordingLauncher(RecorderServiceOptions options, S3ConnectionOptions s3)
+    {
+        _options = options;
+        Program = options.RecorderProgram is { Length: > 0 } configured
+            ? configured
+            : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "recorder"));
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        // The service's configuration (operator token, database password) is not the child's business.
+        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            if (variable.Key is string name && name.StartsWith("RECORDER_", StringComparison.Ordinal)) environment[name] = null;
+        }
+        environment["AWS_ENDPOINT_URL_S3"] = s3.ServiceUrl;
+        environment["AWS_REGION"] = s3.Region;
+        environment["AWS_ACCESS_KEY_ID"] = s3.AccessKeyId;
+        environment["AWS_SECRET_ACCESS_KEY"] = s3.SecretAccessKey;
+        environment["AWS_SESSION_TOKEN"] = s3.SessionToken;
+        var checksums = s3.ChecksumsWhenRequiredOnly ? "when_required" : null;
+        environment["AWS_REQUEST_CHECKSUM_CALCULATION"] = checksums;
+        environment["AWS_RESPONSE_CHECKSUM_VALIDATION"] = checksums;
+        foreach (var (name, value) in options.ChildEnvironment) environment[name] = value;
+        ChildEnvironment = environment;
+    }
+
+    /// <summary>The program recordings run as.</summary>
+    public string Program { get; }
+
+    /// <summary>Variables to set (null: remove) on top of the service's environment.</summary>
+    public IReadOnlyDictionary<string, string?> ChildEnvironment { get; }
+
+    public IReadOnlyList<string> Arguments(RecordingRecord recording, HostRecord host)
+    {
+        List<string> arguments =
+        [
+            "record", "--events",
+            "--recording-id", recording.Id,
+            "--meeting", recording.MeetingUri,
+            "--host", recording.HostId,
+            "--bucket", _options.Bucket,
+            "--prefix", _options.Prefix,
+            "--duration", string.Create(CultureInfo.InvariantCulture, $"{recording.MaxDurationSeconds}s"),
+            "--layout", recording.Layout,
+            "--size", $"{recording.Width}x{recording.Height}",
+            "--display-name", host.DisplayName.Length > 0 ? host.DisplayName : _options.DisplayName,
+        ];
+        foreach (var recipient in host.Recipients) arguments.AddRange(["-r", recipient]);
+        return arguments;
+    }
+}

@@ -1,0 +1,149 @@
+using System.ComponentModel;
+using Microsoft.Extensions.Logging;
+using Recorder.Crypto;
+using Recorder.Pipeline.Events;
+using Recorder.Service.Configuration;
+using Recorder.Service.Metrics;
+using Recorder.Service.Store;
+
+namespace Recorder.Service.Jobs;
+
+/// <summary>
+/// Supervises one run of a recording's process: starts it, applies its
+/// events to the store (and to metrics and webhooks), and stops it when a
+/// stop is requested, the service shuts down, or the deadline passes —
+/// SIGTERM first (finish the segment), a second SIGTERM after the drain
+/// timeout (abort), SIGKILL as the last resort. A process that ends without
+/// saying how is a failed recording whose error says what is known.
+/// </summary>
+internal sealed class RecordingRun(
+    RecordingRecord recording, HostRecord? host, RecordingServices services, ILogger logger)
+{
+    private static readonly TimeSpan KillAfterAbort = TimeSpan.FromSeconds(10);
+    private readonly RecorderServiceOptions _options = services.Options;
+    private readonly RecordingEventApplier _events = new(recording, services, logger);
+    private string? _stopReason;
+
+    public async Task RunAsync(CancellationToken shutdown)
+    {
+        if (FailClosed() is { } refusal)
+        {
+            logger.LogWarning("recording {RecordingId} refused: {Reason}", recording.Id, refusal);
+            await _events.EndAsync(RecordingState.Failed, null, refusal).ConfigureAwait(false);
+            return;
+        }
+
+        RecordingProcess child;
+        var launcher = services.Launcher;
+        try
+        {
+            child = RecordingProcess.Start(launcher.Program, launcher.Arguments(recording, host!), launcher.ChildEnvironment, logger);
+        }
+        catch (Exception e) when (e is Win32Exception or IOException or InvalidOperationException)
+        {
+            await _events.EndAsync(RecordingState.Failed, null, $"could not start the recording process {launcher.Program}: {e.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        await using (child.ConfigureAwait(false))
+        {
+            logger.LogInformation("recording {RecordingId}: process {Pid} started for host {HostId}", recording.Id, child.Id, recording.HostId);
+            using var exited = new CancellationTokenSource();
+            var watch = WatchAsync(child, shutdown, exited.Token);
+            var events = child.ReadEventsAsync(e => _events.ApplyAsync(e, _stopReason));
+            var exitCode = await child.WaitForExitAsync().ConfigureAwait(false);
+            await events.ConfigureAwait(false);
+            await exited.CancelAsync().ConfigureAwait(false);
+            await watch.ConfigureAwait(false);
+            logger.LogInformation("recording {RecordingId}: process exited with {ExitCode}", recording.Id, exitCode);
+            if (!_events.Ended)
+                await _events.EndAsync(RecordingState.Failed, null, DescribeExit(exitCode, child.StandardErrorTail)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Never another key: a host without usable recipients gets a failed recording saying why.</summary>
+    private string? FailClosed()
+    {
+        if (host is null) return $"host {recording.HostId} is no longer registered";
+        if (host.Recipients.Count == 0) return $"host {host.Id} has no recipients registered; nothing is recorded without the host's key";
+        foreach (var recipient in host.Recipients)
+        {
+            try
+            {
+                AgeRecipients.Validate(recipient);
+            }
+            catch (FormatException e)
+            {
+                return $"host {host.Id} has a malformed recipient ({e.Message}); nothing is recorded without the host's key";
+            }
+        }
+        return null;
+    }
+
+    private async Task WatchAsync(RecordingProcess child, CancellationToken shutdown, CancellationToken exited)
+    {
+        var started = services.Clock.GetUtcNow();
+        var deadline = started + TimeSpan.FromSeconds(recording.MaxDurationSeconds + _options.JoinTimeoutSeconds + _options.DrainTimeoutSeconds);
+        var drain = TimeSpan.FromSeconds(_options.DrainTimeoutSeconds);
+        DateTimeOffset? stoppedAt = null, abortedAt = null;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.StopPollMilliseconds), services.Clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(exited).ConfigureAwait(false))
+            {
+                var now = services.Clock.GetUtcNow();
+                if (stoppedAt is null)
+                {
+                    _stopReason = shutdown.IsCancellationRequested ? "the service was shutting down"
+                        : await StopRequestedAsync().ConfigureAwait(false) ? "stopped on request"
+                        : !_events.Captured && now - started > TimeSpan.FromSeconds(_options.JoinTimeoutSeconds)
+                            ? $"no frame was captured within {_options.JoinTimeoutSeconds} s of starting"
+                        : now > deadline ? "the recording's deadline passed" : null;
+                    if (_stopReason is null) continue;
+                    logger.LogInformation("recording {RecordingId}: stopping ({Reason})", recording.Id, _stopReason);
+                    stoppedAt = now;
+                    child.Terminate();
+                }
+                else if (abortedAt is null && now - stoppedAt > drain)
+                {
+                    logger.LogWarning("recording {RecordingId}: the segment was not finished within {Seconds} s; aborting", recording.Id, drain.TotalSeconds);
+                    abortedAt = now;
+                    _stopReason += $"; aborted after {drain.TotalSeconds:0} s without finishing its segment";
+                    child.Terminate();
+                }
+                else if (abortedAt is not null && now - abortedAt > KillAfterAbort)
+                {
+                    logger.LogError("recording {RecordingId}: the process did not exit after the abort; killing it", recording.Id);
+                    child.KillNow();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (exited.IsCancellationRequested)
+        {
+            // The process has exited: nothing left to watch.
+        }
+    }
+
+    private async Task<bool> StopRequestedAsync()
+    {
+        try
+        {
+            return await services.Store.IsStopRequestedAsync(recording.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The store being unavailable is no reason to end a recording.
+            logger.LogWarning("recording {RecordingId}: could not check for a stop request: {Message}", recording.Id, e.Message);
+            return false;
+        }
+    }
+
+    private string DescribeExit(int exitCode, IReadOnlyList<string> stderrTail)
+    {
+        var error = stderrTail.LastOrDefault(l => l.StartsWith("recorder: error: ", StringComparison.Ordinal))?["recorder: error: ".Length..];
+        var how = exitCode > 128 ? $"was killed by signal {exitCode - 128}" : $"exited with code {exitCode}";
+        return error is null
+            ? $"the recording process {how} without reporting how the recording ended{(_stopReason is null ? "" : $" ({_stopReason})")}"
+            : $"the recording process {how}: {error}";
+    }
+}

@@ -1,0 +1,173 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Amazon.S3;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Common;
+using Hangfire.InMemory;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Recorder.Service.Api;
+using Recorder.Service.Auth;
+using Recorder.Service.Configuration;
+using Recorder.Service.Health;
+using Recorder.Service.Jobs;
+using Recorder.Service.Metrics;
+using Recorder.Service.Store;
+using Recorder.Service.Webhooks;
+using Recorder.Storage;
+
+namespace Recorder.Service;
+
+/// <summary>Every service of the recorder service, registered in one place.</summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddRecorderService(this IServiceCollection services, IConfiguration configuration, Func<string, string?> environment)
+    {
+        services.AddOptions<RecorderServiceOptions>().Bind(configuration.GetSection(RecorderServiceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<RecorderServiceOptions>>().Value);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => S3ConnectionOptions.FromEnvironment(environment));
+        services.TryAddSingleton<IAmazonS3>(sp => sp.GetRequiredService<S3ConnectionOptions>().CreateClient());
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<RecorderServiceOptions>();
+            var capacity = options.Capacity ?? WorkerCapacity.Default(Environment.ProcessorCount);
+            var state = StatePaths.Directory(options, environment);
+            return options.Postgres is { Length: > 0 }
+                ? new ServiceSetup(state, capacity, "PostgreSQL", EmbeddedJobs: false)
+                : new ServiceSetup(state, capacity, $"SQLite {Path.Combine(state, SqliteRecorderStore.FileName)}", EmbeddedJobs: true);
+        });
+        services.AddSingleton<IRecorderStore>(sp =>
+        {
+            var setup = sp.GetRequiredService<ServiceSetup>();
+            if (!setup.EmbeddedJobs) throw new InvalidOperationException("--postgres: the PostgreSQL store is not available in this build; leave it out for the embedded store");
+            return new SqliteRecorderStore(Path.Combine(setup.StateDirectory, SqliteRecorderStore.FileName));
+        });
+        services.AddSingleton(sp => OperatorToken.Load(sp.GetRequiredService<RecorderServiceOptions>(), EnsureDirectory(sp.GetRequiredService<ServiceSetup>().StateDirectory),
+            sp.GetRequiredService<ILogger<OperatorToken>>()));
+        services.AddSingleton(sp => new TargetAllowList(sp.GetRequiredService<RecorderServiceOptions>().EffectiveAllowList));
+        services.AddSingleton<RecordingRequestValidator>();
+        services.AddSingleton<HostRegistration>();
+        services.AddSingleton<RecordingLauncher>();
+        services.AddSingleton<RecorderMetrics>();
+        services.AddSingleton<WebhookPublisher>();
+        services.AddSingleton<RecordingScheduler>();
+        services.AddSingleton<RecordingServices>();
+        services.AddTransient<RecordingJob>();
+        services.AddTransient<WebhookJob>();
+        services.AddHttpClient(WebhookJob.HttpClientName, (sp, client) =>
+                client.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<RecorderServiceOptions>().WebhookTimeoutSeconds))
+            // A redirect would lead the request off the allow-list.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(5) });
+
+        // Hosted services start in this order: store and token, then the restored schedule, then Hangfire's servers.
+        services.AddHostedService<ServiceStartup>();
+        services.AddHostedService<StartupReconciler>();
+        AddJobs(services);
+
+        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Operator, p => p.RequireRole(Roles.Operator))
+            .AddPolicy(Roles.Host, p => p.RequireRole(Roles.Host))
+            .AddPolicy(Roles.Writers, p => p.RequireRole(Roles.Operator, Roles.Host))
+            .AddPolicy(Roles.Readers, p => p.RequireRole(Roles.Operator, Roles.Host, Roles.Auditor));
+        services.AddRateLimiter(ConfigureRateLimiter);
+        services.AddProblemDetails();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Recorder";
+            document.Info.Description = "Encrypted cloud recording of meetings: hosts start and follow recordings; operators register hosts; auditors read. " +
+                "Authenticate with Authorization: Bearer TOKEN. Errors are RFC 9457 problem details.";
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks()
+            .AddCheck<S3ReadyCheck>("s3", tags: ["ready"])
+            .AddCheck<JobStorageReadyCheck>("job-storage", tags: ["ready"])
+            .AddCheck<ProgramsReadyCheck>("programs", tags: ["ready"]);
+        services.AddSingleton<ProgramsReadyCheck>();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(configuration.GetValue($"{RecorderServiceOptions.Section}:DrainTimeoutSeconds", 60) + 30));
+        return services;
+    }
+
+    /// <summary>
+    /// Hangfire with a storage, filters and activator of this service's own
+    /// (not Hangfire's process-wide defaults), so two services in one process
+    /// (tests) stay apart. Two servers: "recordings" with one worker per
+    /// recording of capacity, "webhooks" apart so deliveries never wait for room.
+    /// </summary>
+    private static void AddJobs(IServiceCollection services)
+    {
+        services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions()));
+        services.AddSingleton<IJobFilterProvider>(sp =>
+        {
+            var filters = new JobFilterCollection();
+            filters.Add(new StatisticsHistoryAttribute());
+            filters.Add(new ContinuationsSupportAttribute());
+            filters.Add(WebhookRetryFilter.Create(sp.GetRequiredService<RecorderServiceOptions>().EffectiveWebhookRetryDelaysSeconds));
+            return new JobFilterProviderCollection(filters, new JobFilterAttributeFilterProvider());
+        });
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire(c => c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings());
+        services.AddHangfireServer((sp, o) =>
+        {
+            var options = sp.GetRequiredService<RecorderServiceOptions>();
+            o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:recordings";
+            o.Queues = [RecordingJob.Queue];
+            o.WorkerCount = sp.GetRequiredService<ServiceSetup>().Capacity;
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            // The job's token fires at once; the recording then has the drain timeout to finish its segment.
+            o.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds + 20);
+        });
+        services.AddHangfireServer((sp, o) =>
+        {
+            o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:webhooks";
+            o.Queues = [WebhookJob.Queue];
+            o.WorkerCount = sp.GetRequiredService<RecorderServiceOptions>().WebhookWorkers;
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+        });
+    }
+
+    private static void ConfigureRateLimiter(RateLimiterOptions options)
+    {
+        options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        {
+            var settings = context.RequestServices.GetRequiredService<RecorderServiceOptions>();
+            var key = context.User.FindFirstValue(Roles.PrincipalIdClaim) is { } principal
+                ? $"principal:{principal}"
+                : $"address:{context.Connection.RemoteIpAddress}";
+            return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = settings.RateLimitBurst,
+                TokensPerPeriod = settings.RateLimitPerSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        });
+        options.OnRejected = async (context, _) =>
+        {
+            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var settings = context.HttpContext.RequestServices.GetRequiredService<RecorderServiceOptions>();
+            await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "too many requests for this token",
+                $"at most {settings.RateLimitPerSecond} requests per second, bursts of {settings.RateLimitBurst}; wait and retry").ConfigureAwait(false);
+        };
+    }
+
+    private static string EnsureDirectory(string path)
+    {
+        if (!Directory.Exists(path)) Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+}
