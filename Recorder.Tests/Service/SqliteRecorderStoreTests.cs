@@ -1,0 +1,163 @@
+using Recorder.Service.Auth;
+using Recorder.Service.Store;
+
+namespace Recorder.Tests.Service;
+
+/// <summary>The embedded store on a real SQLite file: what survives a restart, and who wins a race.</summary>
+public sealed class SqliteRecorderStoreTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _dir = Directory.CreateTempSubdirectory("recorder-store-").FullName;
+    private SqliteRecorderStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = new SqliteRecorderStore(Path.Combine(_dir, "state", "recorder.db"));
+        await _store.InitializeAsync(CancellationToken.None);
+    }
+
+    public Task DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private static HostRecord Host(string id) => new()
+    {
+        Id = id, Name = "Host " + id, Recipients = ["age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"], DisplayName = "● Recording", CreatedAt = T0,
+    };
+
+    private static RecordingRecord Recording(string id, string host, DateTimeOffset created) => new()
+    {
+        Id = id, HostId = host, MeetingUri = "synthetic://", MeetingId = "synthetic", Layout = "gallery", Width = 1280, Height = 720,
+        MaxDurationSeconds = 60, StartAt = created, CreatedAt = created, State = RecordingState.Scheduled,
+    };
+
+    private async Task AddHostAsync(string id) => await _store.AddHostAsync(Host(id), ApiTokens.Issue(id, Roles.Host, T0).Record, CancellationToken.None);
+
+    [Fact]
+    public async Task Everything_survives_reopening_the_file()
+    {
+        await AddHostAsync("host-a");
+        var (_, token) = ApiTokens.Issue("host-a", Roles.Host, T0);
+        Assert.True(await _store.ReplaceTokenAsync(token, CancellationToken.None));
+        await _store.AddRecordingAsync(Recording("rec-1", "host-a", T0.AddDays(1)), CancellationToken.None);
+
+        var reopened = new SqliteRecorderStore(_store.Path);
+        await reopened.InitializeAsync(CancellationToken.None);
+        Assert.Equal(Host("host-a"), await reopened.GetHostAsync("host-a", CancellationToken.None), new HostComparer());
+        Assert.Equal(token.SecretSha256, (await reopened.FindTokenAsync(token.TokenId, CancellationToken.None))!.SecretSha256);
+        var recording = await reopened.GetRecordingAsync("rec-1", CancellationToken.None);
+        Assert.Equal((RecordingState.Scheduled, T0.AddDays(1)), (recording!.State, recording.StartAt));
+        Assert.Equal("-rw-------", FileMode(_store.Path)); // token hashes and webhook secrets: owner only
+    }
+
+    [Fact]
+    public async Task Rotating_a_token_removes_the_old_one()
+    {
+        await AddHostAsync("host-a");
+        var first = ApiTokens.Issue("host-a", Roles.Host, T0).Record;
+        var second = ApiTokens.Issue("host-a", Roles.Host, T0).Record;
+        Assert.True(await _store.ReplaceTokenAsync(first, CancellationToken.None));
+        Assert.True(await _store.ReplaceTokenAsync(second, CancellationToken.None));
+        Assert.Null(await _store.FindTokenAsync(first.TokenId, CancellationToken.None));
+        Assert.NotNull(await _store.FindTokenAsync(second.TokenId, CancellationToken.None));
+        Assert.False(await _store.ReplaceTokenAsync(ApiTokens.Issue("host-missing", Roles.Host, T0).Record, CancellationToken.None));
+        // A host id is not an auditor id: rotation checks the role too.
+        Assert.False(await _store.ReplaceTokenAsync(ApiTokens.Issue("host-a", Roles.Auditor, T0).Record, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_started_recording_cannot_be_deleted_and_a_deleted_one_cannot_start()
+    {
+        await AddHostAsync("host-a");
+        await _store.AddRecordingAsync(Recording("rec-1", "host-a", T0), CancellationToken.None);
+        await _store.AddRecordingAsync(Recording("rec-2", "host-a", T0), CancellationToken.None);
+
+        Assert.True(await _store.TryStartAsync("rec-1", ["age1x"], T0, CancellationToken.None));
+        Assert.False(await _store.TryStartAsync("rec-1", ["age1x"], T0, CancellationToken.None)); // never twice
+        Assert.False(await _store.DeleteScheduledAsync("rec-1", CancellationToken.None));
+
+        Assert.True(await _store.DeleteScheduledAsync("rec-2", CancellationToken.None));
+        Assert.False(await _store.TryStartAsync("rec-2", ["age1x"], T0, CancellationToken.None));
+        Assert.Null(await _store.GetRecordingAsync("rec-2", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task States_only_move_forward_and_a_finished_recording_stays_finished()
+    {
+        await AddHostAsync("host-a");
+        await _store.AddRecordingAsync(Recording("rec-1", "host-a", T0), CancellationToken.None);
+        Assert.False(await _store.RequestStopAsync("rec-1", T0, CancellationToken.None)); // not running yet
+        Assert.True(await _store.TryStartAsync("rec-1", ["age1x"], T0, CancellationToken.None));
+        Assert.True(await _store.SetStateAsync("rec-1", RecordingState.Recording, T0.AddSeconds(1), null, null, CancellationToken.None));
+        Assert.True(await _store.RequestStopAsync("rec-1", T0.AddSeconds(2), CancellationToken.None));
+        Assert.True(await _store.IsStopRequestedAsync("rec-1", CancellationToken.None));
+        Assert.True(await _store.SetStateAsync("rec-1", RecordingState.Finalizing, T0.AddSeconds(3), null, null, CancellationToken.None));
+        Assert.False(await _store.SetStateAsync("rec-1", RecordingState.Recording, T0.AddSeconds(4), null, null, CancellationToken.None));
+        Assert.True(await _store.SetStateAsync("rec-1", RecordingState.Completed, T0.AddSeconds(5), "stopped on request", null, CancellationToken.None));
+        Assert.False(await _store.SetStateAsync("rec-1", RecordingState.Failed, T0.AddSeconds(6), null, "late", CancellationToken.None));
+        Assert.False(await _store.RequestStopAsync("rec-1", T0, CancellationToken.None));
+
+        var r = (await _store.GetRecordingAsync("rec-1", CancellationToken.None))!;
+        Assert.Equal((RecordingState.Completed, "stopped on request", (string?)null), (r.State, r.EndReason, r.Error));
+        Assert.Equal([T0, T0.AddSeconds(1), T0.AddSeconds(3), T0.AddSeconds(5)], new[] { r.JoiningAt, r.RecordingAt, r.FinalizingAt, r.EndedAt });
+        Assert.Equal(T0.AddSeconds(2), r.StopRequestedAt);
+        Assert.Equal(["age1x"], r.Recipients);
+    }
+
+    [Fact]
+    public async Task Segments_come_back_in_order()
+    {
+        await AddHostAsync("host-a");
+        await _store.AddRecordingAsync(Recording("rec-1", "host-a", T0), CancellationToken.None);
+        var second = new SegmentRecord(2, "s3://b/2", 20, "bb", 60.5, 30.25, "the meeting ended", false);
+        var first = new SegmentRecord(1, "s3://b/1", 10, "aa", 0, 60.5, "segment length limit reached", true);
+        await _store.AddSegmentAsync("rec-1", second, CancellationToken.None);
+        await _store.AddSegmentAsync("rec-1", first, CancellationToken.None);
+        Assert.Equal([first, second], (await _store.GetRecordingAsync("rec-1", CancellationToken.None))!.Segments);
+    }
+
+    [Fact]
+    public async Task Listing_pages_newest_first_per_host_and_by_state()
+    {
+        await AddHostAsync("host-a");
+        await AddHostAsync("host-b");
+        for (var i = 0; i < 5; i++) await _store.AddRecordingAsync(Recording($"rec-a{i}", "host-a", T0.AddMinutes(i)), CancellationToken.None);
+        await _store.AddRecordingAsync(Recording("rec-b0", "host-b", T0.AddMinutes(10)), CancellationToken.None);
+        await _store.TryStartAsync("rec-a3", [], T0, CancellationToken.None);
+
+        var page1 = await _store.ListRecordingsAsync(new RecordingQuery("host-a", null, 2, null), CancellationToken.None);
+        var page2 = await _store.ListRecordingsAsync(new RecordingQuery("host-a", null, 2, page1.Next), CancellationToken.None);
+        var page3 = await _store.ListRecordingsAsync(new RecordingQuery("host-a", null, 2, page2.Next), CancellationToken.None);
+        Assert.Equal(["rec-a4", "rec-a3", "rec-a2", "rec-a1", "rec-a0"], page1.Items.Concat(page2.Items).Concat(page3.Items).Select(r => r.Id));
+        Assert.Null(page3.Next);
+        Assert.Equal(["rec-b0", "rec-a4"], (await _store.ListRecordingsAsync(new RecordingQuery(null, null, 2, null), CancellationToken.None)).Items.Select(r => r.Id));
+        Assert.Equal(["rec-a3"], (await _store.ListRecordingsAsync(new RecordingQuery(null, RecordingState.Joining, 10, null), CancellationToken.None)).Items.Select(r => r.Id));
+        Assert.Equal(5, await _store.CountRecordingsInStateAsync(RecordingState.Scheduled, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_delivered_webhook_is_not_listed_again()
+    {
+        var delivery = new WebhookDelivery("msg_1", "host-a", "recording.started", "{}", T0, null, 0, null);
+        await _store.AddDeliveryAsync(delivery, CancellationToken.None);
+        await _store.RecordDeliveryAttemptAsync("msg_1", null, "refused", CancellationToken.None);
+        Assert.Equal((1, "refused"), (await _store.ListUndeliveredAsync(CancellationToken.None)).Select(d => (d.Attempts, d.LastError)).Single());
+        await _store.RecordDeliveryAttemptAsync("msg_1", T0.AddSeconds(5), null, CancellationToken.None);
+        Assert.Empty(await _store.ListUndeliveredAsync(CancellationToken.None));
+        Assert.Equal((2, (DateTimeOffset?)T0.AddSeconds(5)), ((await _store.GetDeliveryAsync("msg_1", CancellationToken.None))!.Attempts, (await _store.GetDeliveryAsync("msg_1", CancellationToken.None))!.DeliveredAt));
+    }
+
+    private static string FileMode(string path) => File.GetUnixFileMode(path) == (UnixFileMode.UserRead | UnixFileMode.UserWrite) ? "-rw-------" : File.GetUnixFileMode(path).ToString();
+
+    private sealed class HostComparer : IEqualityComparer<HostRecord?>
+    {
+        public bool Equals(HostRecord? x, HostRecord? y) =>
+            x is not null && y is not null && x.Id == y.Id && x.Name == y.Name && x.Recipients.SequenceEqual(y.Recipients) && x.DisplayName == y.DisplayName
+            && x.WebhookUrl == y.WebhookUrl && x.CreatedAt == y.CreatedAt;
+
+        public int GetHashCode(HostRecord? obj) => obj?.Id.GetHashCode(StringComparison.Ordinal) ?? 0;
+    }
+}
