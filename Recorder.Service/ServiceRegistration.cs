@@ -121,7 +121,7 @@ public static class ServiceRegistration
         services.AddHangfireServer((sp, o) =>
         {
             var options = sp.GetRequiredService<RecorderServiceOptions>();
-            o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:recordings";
+            o.ServerName = $"{Environment.MachineName}:recordings";
             o.Queues = [RecordingJob.Queue];
             o.WorkerCount = sp.GetRequiredService<ServiceSetup>().Capacity;
             o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
@@ -130,7 +130,7 @@ public static class ServiceRegistration
         });
         services.AddHangfireServer((sp, o) =>
         {
-            o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:webhooks";
+            o.ServerName = $"{Environment.MachineName}:webhooks";
             o.Queues = [WebhookJob.Queue];
             o.WorkerCount = sp.GetRequiredService<RecorderServiceOptions>().WebhookWorkers;
             o.SchedulePollingInterval = TimeSpan.FromSeconds(1);

@@ -33,6 +33,9 @@ dotnet build Recorder.sln "${BUILD_FLAGS[@]}" -v q -clp:ErrorsOnly
 NATIVE_DIR="$ROOT/Recorder.Cli/bin/Release/native"
 say "publishing the CLI ahead of time (as installed) to $NATIVE_DIR"
 dotnet publish Recorder.Cli/Recorder.Cli.csproj "${BUILD_FLAGS[@]}" -r linux-x64 -p:PublishAot=true -o "$NATIVE_DIR" -v q -clp:ErrorsOnly
+# And the service beside it, as README's "Install" does (ServiceProcessTests run `recorder serve` from there).
+say "publishing the service beside it ($NATIVE_DIR/service)"
+dotnet publish Recorder.Service/Recorder.Service.csproj "${BUILD_FLAGS[@]}" -r linux-x64 -o "$NATIVE_DIR/service" -v q -clp:ErrorsOnly
 export RECORDER_NATIVE_CLI="$NATIVE_DIR/recorder"
 
 RESULTS="$ROOT/TestResults"
