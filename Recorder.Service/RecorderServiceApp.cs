@@ -94,7 +94,7 @@ public static class RecorderServiceApp
         context.Response.ContentType = "application/json";
         return context.Response.WriteAsync(JsonSerializer.Serialize(new
         {
-            status = report.Status == HealthStatus.Healthy ? "ready" : report.Entries.Count == 0 ? "alive" : "not ready",
+            status = report.Entries.Count == 0 ? "alive" : report.Status == HealthStatus.Healthy ? "ready" : "not ready",
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString().ToLowerInvariant(), detail = e.Value.Description }),
         }, JsonBody.Options));
     }

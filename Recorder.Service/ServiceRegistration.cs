@@ -82,7 +82,7 @@ public static class ServiceRegistration
             .AddPolicy(Roles.Writers, p => p.RequireRole(Roles.Operator, Roles.Host))
             .AddPolicy(Roles.Readers, p => p.RequireRole(Roles.Operator, Roles.Host, Roles.Auditor));
         services.AddRateLimiter(ConfigureRateLimiter);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.DescribeFrameworkStatus);
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Recorder";
@@ -107,7 +107,12 @@ public static class ServiceRegistration
     /// </summary>
     private static void AddJobs(IServiceCollection services)
     {
-        services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions()));
+        services.AddSingleton(sp => HangfireLogBridge.Instance.Attach(sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<JobStorage>(sp =>
+        {
+            sp.GetRequiredService<HangfireLogAttachment>(); // Hangfire's log goes to this host from here on
+            return new InMemoryStorage(new InMemoryStorageOptions());
+        });
         services.AddSingleton<IJobFilterProvider>(sp =>
         {
             var filters = new JobFilterCollection();
@@ -117,7 +122,8 @@ public static class ServiceRegistration
             return new JobFilterProviderCollection(filters, new JobFilterAttributeFilterProvider());
         });
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
-        services.AddHangfire(c => c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings());
+        services.AddHangfire(c => c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings()
+            .UseLogProvider(HangfireLogBridge.Instance));
         services.AddHangfireServer((sp, o) =>
         {
             var options = sp.GetRequiredService<RecorderServiceOptions>();

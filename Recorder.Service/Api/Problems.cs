@@ -29,6 +29,24 @@ public static class Problems
         return problem;
     }
 
+    /// <summary>
+    /// A detail for the statuses the framework answers by itself (no route, wrong
+    /// method, a body that is not JSON where the endpoint accepts only JSON).
+    /// </summary>
+    public static void DescribeFrameworkStatus(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Detail is not null) return;
+        var request = context.HttpContext.Request;
+        (context.ProblemDetails.Detail, var hint) = context.ProblemDetails.Status switch
+        {
+            StatusCodes.Status404NotFound => ($"no such endpoint: {request.Method} {request.Path}", "the API is described at /openapi/v1.json"),
+            StatusCodes.Status405MethodNotAllowed => ($"{request.Method} is not allowed on {request.Path}", "the API is described at /openapi/v1.json"),
+            StatusCodes.Status415UnsupportedMediaType => ("the body must be JSON", "send Content-Type: application/json"),
+            _ => (null, null),
+        };
+        if (hint is not null) context.ProblemDetails.Extensions["hint"] = hint;
+    }
+
     /// <summary>For middleware that writes a response itself (authentication, the rate limiter).</summary>
     public static async Task WriteAsync(HttpContext context, int status, string detail, string? hint)
     {
