@@ -5,6 +5,7 @@ using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.Common;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -49,8 +50,9 @@ public static class ServiceRegistration
         services.AddSingleton<IRecorderStore>(sp =>
         {
             var setup = sp.GetRequiredService<ServiceSetup>();
-            if (!setup.EmbeddedJobs) throw new InvalidOperationException("--postgres: the PostgreSQL store is not available in this build; leave it out for the embedded store");
-            return new SqliteRecorderStore(Path.Combine(setup.StateDirectory, SqliteRecorderStore.FileName));
+            return setup.EmbeddedJobs
+                ? new SqliteRecorderStore(Path.Combine(setup.StateDirectory, SqliteRecorderStore.FileName))
+                : new PostgresRecorderStore(sp.GetRequiredService<RecorderServiceOptions>().Postgres!);
         });
         services.AddSingleton(sp => OperatorToken.Load(sp.GetRequiredService<RecorderServiceOptions>(), EnsureDirectory(sp.GetRequiredService<ServiceSetup>().StateDirectory),
             sp.GetRequiredService<ILogger<OperatorToken>>()));
@@ -71,7 +73,7 @@ public static class ServiceRegistration
 
         // Hosted services start in this order: store and token, then the restored schedule, then Hangfire's servers.
         services.AddHostedService<ServiceStartup>();
-        services.AddHostedService<StartupReconciler>();
+        services.AddHostedService<StartupReconciler>(); // embedded store only: PostgreSQL keeps Hangfire's jobs itself
         AddJobs(services);
 
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
@@ -111,7 +113,19 @@ public static class ServiceRegistration
         services.AddSingleton<JobStorage>(sp =>
         {
             sp.GetRequiredService<HangfireLogAttachment>(); // Hangfire's log goes to this host from here on
-            return new InMemoryStorage(new InMemoryStorageOptions());
+            if (sp.GetRequiredService<ServiceSetup>().EmbeddedJobs) return new InMemoryStorage(new InMemoryStorageOptions());
+            var options = new PostgreSqlStorageOptions
+            {
+                // A due job starts within a second (LISTEN/NOTIFY for new ones); a dead worker's job is
+                // visible again after the invisibility timeout (../shared/notes/hangfire.md: the pool
+                // of workers sets these from its failover goal).
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+                EnableLongPolling = true,
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                PrepareSchemaIfNecessary = true,
+            };
+            return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(sp.GetRequiredService<RecorderServiceOptions>().Postgres!, options), options);
         });
         services.AddSingleton<IJobFilterProvider>(sp =>
         {

@@ -9,7 +9,9 @@
 # Gateway: the local S3), janus (Janus WebRTC Gateway 1.1.2: a real meeting
 # server; the package's own service is not started here, janus-start.sh runs
 # private instances), aot (clang and zlib, which .NET's ahead-of-time compiler
-# links the CLI with), awscli (benchmarks' peer tool), hyperfine (benchmarks).
+# links the CLI with), postgres (PostgreSQL 15 for the service's shared store;
+# the package's own cluster is not started here, postgres-start.sh runs
+# private servers), awscli (benchmarks' peer tool), hyperfine (benchmarks).
 set -euo pipefail
 
 declare -A PACKAGES=(
@@ -19,6 +21,7 @@ declare -A PACKAGES=(
   [ceph]="ceph-mon ceph-osd radosgw ceph-common"
   [janus]="janus"
   [aot]="clang zlib1g-dev"
+  [postgres]="postgresql-15 postgresql-client-15"
   [awscli]="awscli"
   [hyperfine]="hyperfine"
 )
@@ -52,12 +55,13 @@ echo "install.sh: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # --no-install-recommends keeps Ceph to the daemons S3 needs (no manager, no dashboard).
-# The janus package starts a default instance on all interfaces (8088/8188)
+# The janus package starts a default instance on all interfaces (8088/8188),
+# and postgresql-15 one on port 5432,
 # where invoke-rc.d may start services: forbid that while installing, and
 # keep the unit disabled; janus-start.sh runs private instances on 127.0.0.1.
 POLICY=/usr/sbin/policy-rc.d
 OWN_POLICY=0
-if [[ " ${missing[*]} " == *" janus "* ]] && [ ! -e "$POLICY" ]; then
+if [[ " ${missing[*]} " == *" janus "* || " ${missing[*]} " == *" postgresql-15 "* ]] && [ ! -e "$POLICY" ]; then
   printf '#!/bin/sh\nexit 101\n' >"$POLICY"
   chmod 755 "$POLICY"
   OWN_POLICY=1

@@ -19,7 +19,7 @@ if ! command -v dotnet >/dev/null; then
   exit 1
 fi
 
-"$ROOT/localstack/install.sh" base ffmpeg age ceph janus aot
+"$ROOT/localstack/install.sh" base ffmpeg age ceph janus aot postgres
 
 # No build servers or node reuse: nothing may keep running after the suite.
 export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -44,6 +44,7 @@ mkdir -p "$RESULTS"
 
 CEPH_DIR=""
 JANUS_DIR=""
+PG_DIR=""
 stop_stack() {
   if [ -n "$CEPH_DIR" ]; then
     "$ROOT/localstack/ceph-stop.sh" "$CEPH_DIR" || true
@@ -52,6 +53,10 @@ stop_stack() {
   if [ -n "$JANUS_DIR" ]; then
     "$ROOT/localstack/janus-stop.sh" "$JANUS_DIR" || true
     JANUS_DIR=""
+  fi
+  if [ -n "$PG_DIR" ]; then
+    "$ROOT/localstack/postgres-stop.sh" "$PG_DIR" || true
+    PG_DIR=""
   fi
 }
 trap stop_stack EXIT
@@ -66,6 +71,11 @@ say "starting Janus (VideoRoom, HTTP API on 127.0.0.1)"
 JANUS_ENV=$("$ROOT/localstack/janus-start.sh")
 eval "$JANUS_ENV"
 JANUS_DIR=$RECORDER_JANUS_DIR
+
+say "starting PostgreSQL (127.0.0.1)"
+PG_ENV=$("$ROOT/localstack/postgres-start.sh")
+eval "$PG_ENV"
+PG_DIR=$RECORDER_PG_DIR
 
 say "running tests"
 set +e

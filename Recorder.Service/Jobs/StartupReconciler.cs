@@ -14,11 +14,13 @@ namespace Recorder.Service.Jobs;
 /// died are failed with a reason, and undelivered webhooks are queued again.
 /// </summary>
 public sealed class StartupReconciler(
-    IRecorderStore store, RecordingScheduler scheduler, WebhookPublisher webhooks, RecordingServices services, ILogger<StartupReconciler> logger)
+    IRecorderStore store, RecordingScheduler scheduler, WebhookPublisher webhooks, RecordingServices services, ServiceSetup setup,
+    ILogger<StartupReconciler> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!setup.EmbeddedJobs) return;
         var now = services.Clock.GetUtcNow();
         var waiting = await store.ListRecordingsInStatesAsync([RecordingState.Scheduled], cancellationToken).ConfigureAwait(false);
         foreach (var recording in waiting)

@@ -52,6 +52,8 @@ public abstract partial class SqlRecorderStore
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
             parameter.Value = value ?? DBNull.Value;
+            // Every nullable parameter is text; PostgreSQL cannot infer the type of a bare NULL.
+            if (value is null) parameter.DbType = System.Data.DbType.String;
             command.Parameters.Add(parameter);
         }
         return command;

@@ -1,26 +1,65 @@
 using Recorder.Service.Auth;
 using Recorder.Service.Store;
+using Recorder.Tests.Infrastructure;
 
 namespace Recorder.Tests.Service;
 
-/// <summary>The embedded store on a real SQLite file: what survives a restart, and who wins a race.</summary>
-public sealed class SqliteRecorderStoreTests : IAsyncLifetime
+/// <summary>The embedded store on a real SQLite file.</summary>
+public sealed class SqliteRecorderStoreTests : RecorderStoreContractTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
     private readonly string _dir = Directory.CreateTempSubdirectory("recorder-store-").FullName;
-    private SqliteRecorderStore _store = null!;
 
-    public async Task InitializeAsync()
-    {
-        _store = new SqliteRecorderStore(Path.Combine(_dir, "state", "recorder.db"));
-        await _store.InitializeAsync(CancellationToken.None);
-    }
+    protected override Task<SqlRecorderStore> OpenAsync() => Task.FromResult<SqlRecorderStore>(new SqliteRecorderStore(Path.Combine(_dir, "state", "recorder.db")));
 
-    public Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
+        await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void The_file_is_the_owners_only() =>
+        // Token hashes and webhook secrets are in it.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(((SqliteRecorderStore)Store).Path));
+}
+
+/// <summary>The shared store on a real PostgreSQL: the same contract.</summary>
+[Collection(PostgresCollection.Name)]
+[Trait("Category", "Integration")]
+public sealed class PostgresRecorderStoreTests(PostgresFixture postgres) : RecorderStoreContractTests
+{
+    private string? _database;
+
+    protected override async Task<SqlRecorderStore> OpenAsync() =>
+        new PostgresRecorderStore(_database ??= await postgres.CreateDatabaseAsync("store"));
+}
+
+/// <summary>What every store does: what survives reopening, and who wins a race (STYLE: one contract, every implementation).</summary>
+public abstract class RecorderStoreContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 5, 12, 0, 0, TimeSpan.Zero);
+    private SqlRecorderStore _store = null!;
+    private readonly List<SqlRecorderStore> _opened = [];
+
+    protected SqlRecorderStore Store => _store;
+
+    /// <summary>A store over the same database on every call.</summary>
+    protected abstract Task<SqlRecorderStore> OpenAsync();
+
+    public async Task InitializeAsync() => _store = await OpenInitializedAsync();
+
+    private async Task<SqlRecorderStore> OpenInitializedAsync()
+    {
+        var store = await OpenAsync();
+        await store.InitializeAsync(CancellationToken.None);
+        _opened.Add(store);
+        return store;
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var store in _opened.OfType<IAsyncDisposable>()) await store.DisposeAsync();
     }
 
     private static HostRecord Host(string id) => new()
@@ -44,13 +83,11 @@ public sealed class SqliteRecorderStoreTests : IAsyncLifetime
         Assert.True(await _store.ReplaceTokenAsync(token, CancellationToken.None));
         await _store.AddRecordingAsync(Recording("rec-1", "host-a", T0.AddDays(1)), CancellationToken.None);
 
-        var reopened = new SqliteRecorderStore(_store.Path);
-        await reopened.InitializeAsync(CancellationToken.None);
+        var reopened = await OpenInitializedAsync(); // the schema step runs again and keeps everything
         Assert.Equal(Host("host-a"), await reopened.GetHostAsync("host-a", CancellationToken.None), new HostComparer());
         Assert.Equal(token.SecretSha256, (await reopened.FindTokenAsync(token.TokenId, CancellationToken.None))!.SecretSha256);
         var recording = await reopened.GetRecordingAsync("rec-1", CancellationToken.None);
         Assert.Equal((RecordingState.Scheduled, T0.AddDays(1)), (recording!.State, recording.StartAt));
-        Assert.Equal("-rw-------", FileMode(_store.Path)); // token hashes and webhook secrets: owner only
     }
 
     [Fact]
@@ -149,8 +186,6 @@ public sealed class SqliteRecorderStoreTests : IAsyncLifetime
         Assert.Empty(await _store.ListUndeliveredAsync(CancellationToken.None));
         Assert.Equal((2, (DateTimeOffset?)T0.AddSeconds(5)), ((await _store.GetDeliveryAsync("msg_1", CancellationToken.None))!.Attempts, (await _store.GetDeliveryAsync("msg_1", CancellationToken.None))!.DeliveredAt));
     }
-
-    private static string FileMode(string path) => File.GetUnixFileMode(path) == (UnixFileMode.UserRead | UnixFileMode.UserWrite) ? "-rw-------" : File.GetUnixFileMode(path).ToString();
 
     private sealed class HostComparer : IEqualityComparer<HostRecord?>
     {
