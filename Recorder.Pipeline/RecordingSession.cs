@@ -35,7 +35,7 @@ public sealed class RecordingSession
     public RecordingSession(RecordingRequest request, IObjectStore store, ILogger logger, MultipartUploadOptions? uploadOptions = null,
         Action<RecordingEvent>? events = null)
     {
-        _source = MeetingSourceFactory.Create(request.MeetingUri);
+        _source = MeetingSourceFactory.Create(request.MeetingUri, request.DisplayName);
         var recordingId = request.RecordingId ?? RecordingLocation.NewRecordingId();
         Location = new RecordingLocation(request.Bucket, request.Prefix, request.HostId, MeetingSourceFactory.MeetingId(request.MeetingUri), recordingId);
         var output = new EncryptedRecordingOutput(store, Location, request.Recipients, uploadOptions ?? DefaultUploadOptions);
