@@ -87,6 +87,13 @@ public sealed class SupervisedProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends a signal (TERM, INT…) to the child, as a supervisor stopping it would (the launcher execs the program: same pid).</summary>
+    public async Task SignalAsync(string signal)
+    {
+        var kill = await ProcessRunner.RunAsync("kill", ["-s", signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -s {signal} failed: {kill.StandardError}");
+    }
+
     /// <summary>The end of stdin for the child (its supervisor let go of it).</summary>
     public void CloseStandardInput() => _process.StandardInput.Close();
 
