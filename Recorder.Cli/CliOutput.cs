@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Recorder.Pipeline.Events;
 
 namespace Recorder.Cli;
 
@@ -8,22 +9,32 @@ namespace Recorder.Cli;
 /// Every terminal-output rule of the CLI, in one place: diagnostics go to stderr
 /// as <c>recorder: error: …</c>, <c>recorder: hint: …</c>, <c>recorder: warning: …</c>,
 /// lower-case and without a final period; <c>--json</c> prints exactly one JSON
-/// document on stdout; plain results go to stdout as text lines.
+/// document on stdout; <c>record --events</c> one JSON line per event; plain
+/// results go to stdout as text lines.
 /// </summary>
 public sealed class CliOutput(CliConsole console)
 {
+    /// <summary>
+    /// Set by <c>record --events</c>, whose stdout and stderr are pipes to a supervisor
+    /// that may die: then nobody reads them and every write fails (EPIPE; .NET ignores
+    /// SIGPIPE, so it is an <see cref="IOException"/>). Such a write is dropped instead of
+    /// thrown, so it can never fail or abort the recording, wherever it happens (a notice
+    /// from a signal handler, a log line from the pipeline, a timer's progress line).
+    /// </summary>
+    public bool DropFailedWrites { get; set; }
+
     public void Error(string message, string? hint = null)
     {
-        console.StandardError.Write($"recorder: error: {Normalize(message)}\n");
+        WriteStderr($"recorder: error: {Normalize(message)}\n");
         if (hint is not null) Hint(hint);
     }
 
-    public void Hint(string hint) => console.StandardError.Write($"recorder: hint: {Normalize(hint)}\n");
+    public void Hint(string hint) => WriteStderr($"recorder: hint: {Normalize(hint)}\n");
 
-    public void Warning(string message) => console.StandardError.Write($"recorder: warning: {Normalize(message)}\n");
+    public void Warning(string message) => WriteStderr($"recorder: warning: {Normalize(message)}\n");
 
     /// <summary>A line for the user on stderr, as written (e.g. age-keygen's <c>Public key: …</c>).</summary>
-    public void Notice(string line) => console.StandardError.Write(line + "\n");
+    public void Notice(string line) => WriteStderr(line + "\n");
 
     /// <summary>Text results on stdout.</summary>
     public void Lines(IEnumerable<string> lines)
@@ -36,6 +47,9 @@ public sealed class CliOutput(CliConsole console)
     /// <summary>The one JSON document of a <c>--json</c> run (its type registered in <see cref="CliJson"/>).</summary>
     public void JsonDocument<T>(T value, JsonTypeInfo<T> type) => WriteStdout(JsonSerializer.Serialize(value, type) + "\n");
 
+    /// <summary>One line of <c>record --events</c> on stdout, flushed; false when it was dropped (see <see cref="DropFailedWrites"/>).</summary>
+    public bool EventLine(RecordingEvent e) => WriteStdout(e.ToJsonLine() + "\n");
+
     /// <summary>A two-column table of facts, labels padded to one width.</summary>
     public void Facts(IEnumerable<(string Label, string Value)> facts)
     {
@@ -44,10 +58,30 @@ public sealed class CliOutput(CliConsole console)
         Lines(list.Select(f => f.Label.PadRight(width) + f.Value));
     }
 
-    private void WriteStdout(string text)
+    private bool WriteStdout(string text)
     {
-        console.StandardOutput.Write(Encoding.UTF8.GetBytes(text));
-        console.StandardOutput.Flush();
+        try
+        {
+            console.StandardOutput.Write(Encoding.UTF8.GetBytes(text));
+            console.StandardOutput.Flush();
+            return true;
+        }
+        catch (IOException) when (DropFailedWrites)
+        {
+            return false;
+        }
+    }
+
+    private void WriteStderr(string text)
+    {
+        try
+        {
+            console.StandardError.Write(text);
+        }
+        catch (IOException) when (DropFailedWrites)
+        {
+            // The supervisor that read stderr is gone; the recording goes on.
+        }
     }
 
     /// <summary>Lower-case first letter (unless it starts an acronym), no final period, one line.</summary>

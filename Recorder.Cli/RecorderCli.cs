@@ -22,14 +22,19 @@ public static class RecorderCli
             return CliExitCodes.Usage;
         }
         var stdout = new StreamWriter(console.StandardOutput, leaveOpen: true) { AutoFlush = true, NewLine = "\n" };
+        var invocation = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = console.StandardError,
+            EnableDefaultExceptionHandler = false,
+        };
+        // record and demo handle SIGINT/SIGTERM themselves (StopSignals: the first finishes the segment, the second
+        // aborts). System.CommandLine's own handling would cancel the action's token at the first signal — an abort —
+        // and end the process 2 s later, cutting off the segment being finished.
+        if (args is ["record" or "demo", ..]) invocation.ProcessTerminationTimeout = null;
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration
-            {
-                Output = stdout,
-                Error = console.StandardError,
-                EnableDefaultExceptionHandler = false,
-            }, cancellationToken);
+            return await parse.InvokeAsync(invocation, cancellationToken);
         }
         catch (Exception e)
         {

@@ -1,3 +1,5 @@
+using Recorder.Storage;
+
 namespace Recorder.Pipeline;
 
 /// <summary>Where a recording goes: one writer per segment, and the manifest next to them.</summary>
@@ -19,6 +21,12 @@ public interface IRecordingOutput
 public interface ISegmentWriter : IAsyncDisposable
 {
     string Location { get; }
+
+    /// <summary>
+    /// The upload's counters now (ciphertext bytes S3 acknowledged, parts in flight, retries),
+    /// for progress reports; still readable once the segment is completed. Null where nothing is uploaded.
+    /// </summary>
+    UploadProgress? Upload { get; }
 
     ValueTask WriteAsync(ReadOnlyMemory<byte> plaintext, CancellationToken cancellationToken);
 

@@ -34,9 +34,16 @@ public sealed class LiveEdge
     private readonly List<string> _ids = new(16);
     private readonly short[] _pcm = new short[AudioMixer.BlockSamples];
     private float[] _levels = new float[16];
+    private Action? _firstVideoFrame;
 
-    public LiveEdge(MeetingSource source, LiveEdgeOptions options, ChannelWriter<MediaPacket> output, PacketPool videoPool, PacketPool audioPool)
+    /// <param name="firstVideoFrame">
+    /// Called once, on the clock's thread, right after the first video frame is handed on
+    /// (the moment the recording really has a picture); it must return at once.
+    /// </param>
+    public LiveEdge(MeetingSource source, LiveEdgeOptions options, ChannelWriter<MediaPacket> output, PacketPool videoPool, PacketPool audioPool,
+        Action? firstVideoFrame = null)
     {
+        _firstVideoFrame = firstVideoFrame;
         _source = source;
         _options = options;
         _output = output;
@@ -136,8 +143,13 @@ public sealed class LiveEdge
             var packet = await pool.RentAsync(stop).ConfigureAwait(false);
             Fill(packet, at, isAudio);
             await _output.WriteAsync(packet, stop).ConfigureAwait(false);
-            if (isAudio) audioIndex++;
-            else videoIndex++;
+            if (isAudio)
+            {
+                audioIndex++;
+                continue;
+            }
+            videoIndex++;
+            if (_firstVideoFrame is not null) FirstVideoFrameHandedOn();
         }
         EndReason ??= "the recording was stopped";
     }
@@ -172,7 +184,20 @@ public sealed class LiveEdge
         }
         Fill(packet, at, !isVideo);
         // The channel holds every pooled packet, so this fails only once the output is closed.
-        if (!_output.TryWrite(packet)) pool.Return(packet);
+        if (!_output.TryWrite(packet))
+        {
+            pool.Return(packet);
+            return;
+        }
+        if (isVideo && _firstVideoFrame is not null) FirstVideoFrameHandedOn();
+    }
+
+    /// <summary>One shot: after the first frame the per-frame cost is the null check above.</summary>
+    private void FirstVideoFrameHandedOn()
+    {
+        var first = _firstVideoFrame;
+        _firstVideoFrame = null;
+        first?.Invoke();
     }
 
     private void Fill(MediaPacket packet, TimeSpan at, bool isAudio)

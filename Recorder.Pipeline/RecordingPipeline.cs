@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Recorder.Pipeline.Events;
 using Recorder.Pipeline.Meetings;
 
 namespace Recorder.Pipeline;
@@ -20,10 +21,19 @@ namespace Recorder.Pipeline;
 /// <paramref name="stop"/> in <see cref="RunAsync"/> ends the recording cleanly
 /// (the current segment is completed); <c>abort</c> kills the encoder and
 /// abandons the open segment.
+///
+/// <paramref name="events"/> hears what happens as it happens (the lines of
+/// <c>record --events</c>, see <see cref="RecordingEvent"/>): state joining,
+/// recording (at the first frame), finalizing, and each segment stored. It is
+/// called one event at a time, on the pipeline's threads (once on the live
+/// edge's clock thread), and must return at once.
 /// </summary>
-public sealed class RecordingPipeline(MeetingSource source, IRecordingOutput output, RecordingOptions options, ILogger? logger = null)
+public sealed partial class RecordingPipeline(MeetingSource source, IRecordingOutput output, RecordingOptions options, ILogger? logger = null,
+    Action<RecordingEvent>? events = null)
 {
     private readonly ILogger _log = logger ?? NullLogger.Instance;
+    private readonly RecordingEventEmitter _events = new(events, logger ?? NullLogger.Instance);
+    private readonly SegmentUploads _uploads = new();
     private readonly List<ManifestSegment> _segments = [];
     private readonly SemaphoreSlim _manifestGate = new(1, 1);
     private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
@@ -33,9 +43,17 @@ public sealed class RecordingPipeline(MeetingSource source, IRecordingOutput out
 
     public LiveEdgeStats? Stats => _edge?.Stats;
 
-    /// <summary>Media time recorded so far, the segment being written and the frames dropped (for progress lines).</summary>
-    public RecordingProgress Progress => new(_edge?.Position ?? TimeSpan.Zero, _currentSegment, _segments.Count,
-        _edge?.Stats.VideoFramesDropped ?? 0, _restarts);
+    /// <summary>Media time recorded so far, the segment being written, what was dropped and uploaded (for progress reports).</summary>
+    public RecordingProgress Progress
+    {
+        get
+        {
+            var (uploaded, inFlight, retries) = _uploads.Totals();
+            var stats = _edge?.Stats;
+            return new(_edge?.Position ?? TimeSpan.Zero, _currentSegment, _segments.Count, stats?.VideoFramesDropped ?? 0, _restarts,
+                stats?.AudioBlocksDropped ?? 0, uploaded, inFlight, retries);
+        }
+    }
 
     public async Task<RecordingManifest> RunAsync(CancellationToken stop, CancellationToken abort)
     {
@@ -49,6 +67,7 @@ public sealed class RecordingPipeline(MeetingSource source, IRecordingOutput out
             FullMode = BoundedChannelFullMode.Wait,
         });
 
+        _events.Emit(RecordingEvent.ForState(RecordingEvent.StateJoining));
         await source.StartAsync(abort).ConfigureAwait(false);
         var realTime = options.RealTime ?? !source.SupportsVirtualTime;
         _log.LogInformation("recording {RecordingId} of {Meeting} ({Mode})", options.RecordingId, source.Description, realTime ? "real time" : "virtual time");
@@ -58,14 +77,15 @@ public sealed class RecordingPipeline(MeetingSource source, IRecordingOutput out
         // The feed waits on the channel without a token (a cancellable wait allocates on every
         // packet, for the whole recording); an abort completes the channel with the cancellation instead.
         using var abortFeed = abort.Register(() => channel.Writer.TryComplete(new OperationCanceledException(abort)));
-        _edge = new LiveEdge(source, options.LiveEdge, channel.Writer, videoPool, audioPool);
+        _edge = new LiveEdge(source, options.LiveEdge, channel.Writer, videoPool, audioPool,
+            () => _events.Emit(RecordingEvent.ForState(RecordingEvent.StateRecording)));
         var finishing = new List<Task>();
         var edgeTask = Task.CompletedTask;
         SegmentRun? current = null;
         try
         {
             // The first segment's upload and encoder are ready before the clock starts, so nothing is dropped at the start.
-            current = await SegmentRun.StartAsync(1, options, output, abort).ConfigureAwait(false);
+            current = await StartSegmentAsync(1, abort).ConfigureAwait(false);
             _currentSegment = 1;
             edgeTask = _edge.RunAsync(realTime, edgeStop.Token);
             MediaPacket? carry = null;
@@ -89,23 +109,29 @@ public sealed class RecordingPipeline(MeetingSource source, IRecordingOutput out
                     }
                 }
                 _log.LogWarning("segment {Segment}: {Reason}; continuing in segment {Next}", current.Number, reason, current.Number + 1);
-                var next = await SegmentRun.StartAsync(current.Number + 1, options, output, abort).ConfigureAwait(false);
+                var next = await StartSegmentAsync(current.Number + 1, abort).ConfigureAwait(false);
                 finishing.Add(FinishAsync(current, reason, abort));
                 current = next;
                 _currentSegment = next.Number;
             }
 
             await edgeTask.ConfigureAwait(false);
+            var endReason = _edge.EndReason ?? "the recording ended";
+            _events.Emit(RecordingEvent.ForState(RecordingEvent.StateFinalizing, endReason));
             var finalRun = current;
             current = null;
-            finishing.Add(FinishAsync(finalRun, _edge.EndReason ?? "the recording ended", abort));
+            finishing.Add(FinishAsync(finalRun, endReason, abort));
             await Task.WhenAll(finishing).ConfigureAwait(false);
             return await PublishAsync("completed", _edge.EndReason, null, abort).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             await edgeStop.CancelAsync().ConfigureAwait(false);
-            if (current is not null) await current.AbortAsync().ConfigureAwait(false);
+            if (current is not null)
+            {
+                await current.AbortAsync().ConfigureAwait(false);
+                _uploads.Finished(current);
+            }
             await Task.WhenAll(finishing.Append(edgeTask).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
             _log.LogError(ex, "recording {RecordingId} failed", options.RecordingId);
             if (!abort.IsCancellationRequested)
@@ -177,62 +203,6 @@ public sealed class RecordingPipeline(MeetingSource source, IRecordingOutput out
             {
                 (packet.Video is not null ? videoPool : audioPool).Return(packet);
             }
-        }
-    }
-
-    private async Task FinishAsync(SegmentRun run, string reason, CancellationToken abort)
-    {
-        var frame = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / options.Encoder.FrameRate);
-        var segment = await run.FinishAsync(reason, frame, output.RecipientFingerprints, abort).ConfigureAwait(false);
-        if (segment is null)
-        {
-            _log.LogWarning("segment {Segment} produced no media; no object was kept ({Reason})", run.Number, reason);
-            return;
-        }
-        _log.LogInformation("segment {Segment} complete: {Location}, {Bytes} bytes, {Duration:0.0} s", segment.Number, segment.Location, segment.Bytes, segment.DurationSeconds);
-        await _manifestGate.WaitAsync(abort).ConfigureAwait(false);
-        try
-        {
-            _segments.Add(segment);
-            _segments.Sort((a, b) => a.Number.CompareTo(b.Number));
-        }
-        finally
-        {
-            _manifestGate.Release();
-        }
-        await PublishAsync("recording", null, null, abort).ConfigureAwait(false);
-    }
-
-    private async Task<RecordingManifest> PublishAsync(string state, string? endReason, string? error, CancellationToken cancellationToken)
-    {
-        await _manifestGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var ended = state is "completed" or "failed";
-            var stats = _edge?.Stats;
-            var manifest = new RecordingManifest
-            {
-                RecordingId = options.RecordingId,
-                HostId = options.HostId,
-                MeetingId = options.MeetingId,
-                State = state,
-                StartedAt = _startedAt,
-                EndedAt = ended ? DateTimeOffset.UtcNow : null,
-                EndReason = endReason,
-                Error = error,
-                Recipients = output.RecipientFingerprints,
-                WorkerBuild = WorkerBuild.Description,
-                Video = new ManifestVideo(options.Encoder.Width, options.Encoder.Height, options.Encoder.FrameRate,
-                    options.Layout.ToString().ToLowerInvariant(), "h264", "aac", "fmp4"),
-                Segments = _segments.ToArray(),
-                Stats = stats is null ? null : new ManifestStats(stats.VideoFrames, stats.VideoFramesDropped, stats.AudioBlocks, stats.AudioBlocksDropped, _restarts),
-            };
-            await output.PublishManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
-            return manifest;
-        }
-        finally
-        {
-            _manifestGate.Release();
         }
     }
 }

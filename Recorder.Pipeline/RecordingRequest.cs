@@ -12,7 +12,10 @@ public sealed record RecordingRequest
     public required string Bucket { get; init; }
     public string Prefix { get; init; } = "";
     public required string HostId { get; init; }
+    /// <summary>null: a new id (<see cref="Output.RecordingLocation.NewRecordingId"/>).</summary>
     public string? RecordingId { get; init; }
+    /// <summary>The name to join the meeting under; null: the URI's, or <see cref="Meetings.DisplayNames.Default"/>.</summary>
+    public string? DisplayName { get; init; }
     public TimeSpan? MaxDuration { get; init; }
     public LayoutKind Layout { get; init; } = LayoutKind.Gallery;
     public FfmpegEncoderOptions Encoder { get; init; } = new();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Recorder.Pipeline.Events;
 using Recorder.Pipeline.Meetings;
 using Recorder.Pipeline.Output;
 using Recorder.Pipeline;
@@ -30,9 +31,11 @@ public sealed class RecordingSession
     private readonly RecordingPipeline _pipeline;
     private readonly MeetingSource _source;
 
-    public RecordingSession(RecordingRequest request, IObjectStore store, ILogger logger, MultipartUploadOptions? uploadOptions = null)
+    /// <param name="events">Hears the recording's events as they happen (see <see cref="RecordingPipeline"/>); must return at once.</param>
+    public RecordingSession(RecordingRequest request, IObjectStore store, ILogger logger, MultipartUploadOptions? uploadOptions = null,
+        Action<RecordingEvent>? events = null)
     {
-        _source = MeetingSourceFactory.Create(request.MeetingUri);
+        _source = MeetingSourceFactory.Create(request.MeetingUri, request.DisplayName);
         var recordingId = request.RecordingId ?? RecordingLocation.NewRecordingId();
         Location = new RecordingLocation(request.Bucket, request.Prefix, request.HostId, MeetingSourceFactory.MeetingId(request.MeetingUri), recordingId);
         var output = new EncryptedRecordingOutput(store, Location, request.Recipients, uploadOptions ?? DefaultUploadOptions);
@@ -46,13 +49,14 @@ public sealed class RecordingSession
             MaxDuration = request.MaxDuration,
             MaxSegmentDuration = request.MaxSegmentDuration,
             RealTime = request.RealTime,
-        }, logger);
+        }, logger, events);
         ManifestLocation = output.ManifestLocation;
     }
 
     public RecordingLocation Location { get; }
     public string ManifestLocation { get; }
     public string SourceDescription => _source.Description;
+    /// <summary>A snapshot for progress reports (<see cref="RecordingProgress.ToEvent"/> makes the <c>progress</c> event).</summary>
     public RecordingProgress Progress => _pipeline.Progress;
 
     /// <summary>Records until the meeting ends, the duration is reached or <paramref name="stop"/>; <paramref name="abort"/> abandons it.</summary>

@@ -1,4 +1,5 @@
 using Recorder.Pipeline.Encoder;
+using Recorder.Storage;
 
 namespace Recorder.Pipeline;
 
@@ -35,6 +36,9 @@ internal sealed class SegmentRun
 
     /// <summary>Plaintext bytes the encoder produced so far.</summary>
     public long PlaintextBytes { get; private set; }
+
+    /// <summary>The segment's upload counters now (for progress reports).</summary>
+    public UploadProgress? Upload => _writer.Upload;
 
     /// <summary>Copies the encoder's output into the writer; on a failure of the writer it kills the encoder, so the feeder notices.</summary>
     public Task Pump { get; }

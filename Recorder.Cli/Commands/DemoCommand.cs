@@ -50,7 +50,7 @@ public sealed class DemoCommand : ICliCommand
             var bucketName = parse.GetValue(bucket)!;
             await EnsureBucketAsync(context.Services.S3, bucketName, ct);
             Say(context, $"2. recording {parse.GetValue(meeting)} in real time, encrypted for the host's key only");
-            var (manifest, manifestUri) = await RecordCommand.RunAsync(context, new RecordingRequest
+            var (manifest, manifestUri) = await RecordingRun.RunAsync(context, new RecordingRequest
             {
                 MeetingUri = parse.GetValue(meeting)!,
                 Recipients = [host.Recipient],

@@ -1,25 +1,26 @@
 using System.CommandLine;
-using System.Globalization;
 using Recorder.Cli.IO;
 using Recorder.Crypto;
 using Recorder.Pipeline;
 using Recorder.Pipeline.Encoder;
+using Recorder.Pipeline.Events;
 using Recorder.Pipeline.Media;
 using Recorder.Pipeline.Meetings;
-using Recorder.Storage;
+using Recorder.Pipeline.Output;
 
 namespace Recorder.Cli.Commands;
 
 /// <summary>
 /// <c>recorder record --meeting URI (-r RECIPIENT | --host HOST) --bucket B [--prefix P]
-/// [--duration D] [--layout gallery|speaker] [--size WxH] [--json]</c>: one recording in
-/// this process until the meeting ends, D elapses or a signal stops it; prints the
-/// manifest's location (with --json: recordingId, manifest, segments).
+/// [--duration D] [--layout gallery|speaker] [--size WxH] [--recording-id ID] [--display-name NAME]
+/// [--json | --events]</c>: one recording in this process until the meeting ends, D elapses or a
+/// signal stops it; prints the manifest's location (with --json: recordingId, manifest, segments;
+/// with --events: one JSON line per event as it happens, for a supervising service).
 /// </summary>
 public sealed class RecordCommand : ICliCommand
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
-    private const long MiB = 1024 * 1024;
+    /// <summary>How long the last event line may take to get out before the process exits anyway.</summary>
+    private static readonly TimeSpan LastLineTimeout = TimeSpan.FromSeconds(5);
 
     public Command Build(CliContext context)
     {
@@ -31,16 +32,25 @@ public sealed class RecordCommand : ICliCommand
         var duration = new Option<string?>("--duration") { Description = "stop after D (90s, 10m, 1h or hh:mm:ss)", HelpName = "D" };
         var layout = new Option<string>("--layout") { Description = "gallery or speaker", HelpName = "LAYOUT", DefaultValueFactory = _ => "gallery" };
         var size = new Option<string>("--size") { Description = "output size", HelpName = "WxH", DefaultValueFactory = _ => "1280x720" };
+        var recordingId = new Option<string?>("--recording-id") { Description = "the recording's id (default: a new one)", HelpName = "ID" };
+        var displayName = new Option<string?>("--display-name") { Description = $"the name the recorder joins the meeting under (default for Janus: {DisplayNames.Default})", HelpName = "NAME" };
         var json = new Option<bool>("--json") { Description = "print one JSON document: recordingId, manifest, segments" };
+        var events = new Option<bool>("--events") { Description = "print one JSON line per event as it happens; the end of stdin stops the recording cleanly" };
         var command = new Command("record", "record a meeting, encrypted for the host, into S3")
         {
-            meeting, recipients, host, bucket, prefix, duration, layout, size, json,
+            meeting, recipients, host, bucket, prefix, duration, layout, size, recordingId, displayName, json, events,
         };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(events) && parse.GetValue(json))
+                throw CliException.Usage("--events and --json cannot be used together",
+                    "--events prints a JSON line per event as it happens, --json one document at the end: choose one");
             var request = BuildRequest(context, parse.GetValue(meeting)!, parse.GetValue(recipients) ?? [], parse.GetValue(host),
-                parse.GetValue(bucket)!, parse.GetValue(prefix)!, parse.GetValue(duration), parse.GetValue(layout)!, parse.GetValue(size)!);
-            var (manifest, location) = await RunAsync(context, request, ct);
+                parse.GetValue(bucket)!, parse.GetValue(prefix)!, parse.GetValue(duration), parse.GetValue(layout)!, parse.GetValue(size)!,
+                parse.GetValue(displayName)) with { RecordingId = CheckRecordingId(parse.GetValue(recordingId)) };
+            if (parse.GetValue(events)) return await RunWithEventsAsync(context, request, ct);
+
+            var (manifest, location) = await RecordingRun.RunAsync(context, request, ct);
             if (parse.GetValue(json))
                 context.Output.JsonDocument(new RecordDocument(manifest.RecordingId, location,
                     [.. manifest.Segments.Select(s => s.Location)], manifest.Stats?.VideoFramesDropped ?? 0), CliJson.Default.RecordDocument);
@@ -51,35 +61,63 @@ public sealed class RecordCommand : ICliCommand
         return command;
     }
 
-    /// <summary>Runs a recording with progress lines on stderr and two-stage signal handling; shared with <c>demo</c>.</summary>
-    internal static async Task<(RecordingManifest Manifest, string ManifestLocation)> RunAsync(
-        CliContext context, RecordingRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>--events</c>: the last line is <c>completed</c> or <c>failed</c> (with the very message stderr's
+    /// error line carries). From here on a write to stdout or stderr that fails is dropped: the
+    /// supervisor reading them may be gone, and the recording must still finish in S3.
+    /// </summary>
+    private static async Task<int> RunWithEventsAsync(CliContext context, RecordingRequest request, CancellationToken ct)
     {
-        using var signals = new StopSignals(context.Output, cancellationToken);
-        var session = new RecordingSession(request, new S3ObjectStore(context.Services.S3), new CliLogger(context.Output));
-        using var progress = new Timer(_ =>
+        context.Output.DropFailedWrites = true;
+        var lines = new EventLines(context.Output);
+        try
         {
-            var p = session.Progress;
-            context.Output.Notice(string.Create(CultureInfo.InvariantCulture,
-                $"recorder: recording {p.MediaPosition:hh\\:mm\\:ss}, segment {p.CurrentSegment}, {p.VideoFramesDropped} frames dropped, "
-                + $"memory {Environment.WorkingSet / MiB} MiB (managed {GC.GetTotalMemory(false) / MiB} MiB)"));
-        }, null, ProgressInterval, ProgressInterval);
-        context.Output.Notice($"recorder: recording {session.SourceDescription} to {session.ManifestLocation}");
-        return (await session.RunAsync(signals.Stop, signals.Abort), session.ManifestLocation);
+            var (manifest, location) = await RecordingRun.RunAsync(context, request, ct, lines);
+            await lines.CloseAsync(new RecordingEvent
+            {
+                Event = RecordingEvent.Completed,
+                Time = DateTimeOffset.UtcNow,
+                Manifest = location,
+                Reason = manifest.EndReason,
+                VideoFramesDropped = manifest.Stats?.VideoFramesDropped ?? 0,
+            }, LastLineTimeout);
+            return CliExitCodes.Success;
+        }
+        catch (Exception e)
+        {
+            await lines.CloseAsync(new RecordingEvent
+            {
+                Event = RecordingEvent.Failed,
+                Time = DateTimeOffset.UtcNow,
+                Error = CliOutput.Normalize(RecorderCli.Describe(e).Message),
+            }, LastLineTimeout);
+            throw;
+        }
     }
 
+    private static string? CheckRecordingId(string? id) =>
+        id is null || RecordingLocation.IsValidId(id)
+            ? id
+            : throw CliException.Usage($"--recording-id {id}: expected {RecordingLocation.IdRule}", "e.g. --recording-id rec-2026-0001");
+
     private static RecordingRequest BuildRequest(CliContext context, string meetingUri, string[] recipientTexts, string? host,
-        string bucket, string prefix, string? duration, string layout, string size)
+        string bucket, string prefix, string? duration, string layout, string size, string? displayName)
     {
+        if (displayName is not null && !DisplayNames.IsValid(displayName))
+            throw CliException.Usage($"--display-name: expected {DisplayNames.Rule}");
         try
         {
             // Fail on a bad URI before anything connects (creating a source does not connect).
             _ = MeetingSourceFactory.MeetingId(meetingUri);
-            MeetingSourceFactory.Create(meetingUri).DisposeAsync().AsTask().GetAwaiter().GetResult();
+            MeetingSourceFactory.Create(meetingUri, displayName).DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is FormatException or UriFormatException)
         {
             throw CliException.Usage($"--meeting: {e.Message}", "e.g. --meeting \"synthetic://?participants=4&seconds=20\"");
+        }
+        catch (ArgumentException e) when (e.ParamName == "displayName")
+        {
+            throw CliException.Usage("give the display name once: --display-name or display= in the meeting URI, not both");
         }
         if (recipientTexts.Length == 0)
         {
@@ -106,6 +144,7 @@ public sealed class RecordCommand : ICliCommand
             MaxDuration = duration is null ? null : DurationParser.Parse(duration, "--duration"),
             Layout = layoutKind,
             Encoder = new FfmpegEncoderOptions { Width = width, Height = height },
+            DisplayName = displayName,
         };
     }
 

@@ -29,6 +29,11 @@ public sealed record RecordingEvent
     public const string Completed = "completed";
     public const string Failed = "failed";
 
+    /// <summary>The states a <c>state</c> event announces.</summary>
+    public const string StateJoining = "joining";
+    public const string StateRecording = "recording";
+    public const string StateFinalizing = "finalizing";
+
     /// <summary>One of the kinds above.</summary>
     public required string Event { get; init; }
     public required DateTimeOffset Time { get; init; }
@@ -48,6 +53,19 @@ public sealed record RecordingEvent
     public long? BytesUploaded { get; init; }
     public int? PartsInFlight { get; init; }
     public long? UploadRetries { get; init; }
+
+    /// <summary>A <c>state</c> event, stamped now.</summary>
+    public static RecordingEvent ForState(string state, string? reason = null) =>
+        new() { Event = State, Time = DateTimeOffset.UtcNow, NewState = state, Reason = reason };
+
+    /// <summary>A <c>segment</c> event for a segment that is complete and stored, stamped now.</summary>
+    public static RecordingEvent ForSegment(ManifestSegment segment) => new()
+    {
+        Event = Segment,
+        Time = DateTimeOffset.UtcNow,
+        CompletedSegment = new RecordingEventSegment(segment.Number, segment.Location, segment.Bytes, segment.Sha256,
+            segment.MediaStartSeconds, segment.DurationSeconds, segment.EndReason, segment.Truncated),
+    };
 
     /// <summary>One line of compact JSON, without the newline.</summary>
     public string ToJsonLine() => JsonSerializer.Serialize(this, RecordingEventJson.Default.RecordingEvent);

@@ -8,15 +8,19 @@ public static class MeetingSourceFactory
 {
     public static readonly IReadOnlyList<string> Schemes = ["synthetic", "janus"];
 
-    /// <summary>Throws <see cref="FormatException"/> with a message naming what is wrong with the URI.</summary>
-    public static MeetingSource Create(string meetingUri)
+    /// <summary>
+    /// Throws <see cref="FormatException"/> with a message naming what is wrong with the URI.
+    /// <paramref name="displayName"/>: the name to join under where the meeting shows one (Janus;
+    /// synthetic meetings ignore it); an <see cref="ArgumentException"/> naming it when the URI gives one too.
+    /// </summary>
+    public static MeetingSource Create(string meetingUri, string? displayName = null)
     {
         if (!Uri.TryCreate(meetingUri, UriKind.Absolute, out var uri))
             throw new FormatException($"not a meeting URI: '{meetingUri}' (expected e.g. synthetic://?participants=4&seconds=20)");
         return uri.Scheme switch
         {
             "synthetic" => new SyntheticMeetingSource(SyntheticMeetingOptions.Parse(uri)),
-            "janus" => new JanusMeetingSource(JanusMeetingOptions.Parse(uri)),
+            "janus" => new JanusMeetingSource(JanusMeetingOptions.Parse(uri, displayName)),
             _ => throw new FormatException($"unknown meeting URI scheme '{uri.Scheme}' (known: {string.Join(", ", Schemes)})"),
         };
     }

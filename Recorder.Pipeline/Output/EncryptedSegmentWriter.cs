@@ -16,6 +16,8 @@ internal sealed class EncryptedSegmentWriter(string location, MultipartUploadSin
 
     public string Location { get; } = location;
 
+    public UploadProgress? Upload => sink.Progress;
+
     public ValueTask WriteAsync(ReadOnlyMemory<byte> plaintext, CancellationToken cancellationToken) =>
         age.WriteAsync(plaintext, cancellationToken);
 

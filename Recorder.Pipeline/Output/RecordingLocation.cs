@@ -36,8 +36,14 @@ public sealed partial record RecordingLocation
     public static string NewRecordingId() =>
         $"rec-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
 
+    /// <summary>What an id may be: it becomes part of object keys.</summary>
+    public const string IdRule = "letters, digits, '.', '_' and '-' (1-64)";
+
+    /// <summary>True when <paramref name="id"/> follows <see cref="IdRule"/> (e.g. a recording id chosen by the caller).</summary>
+    public static bool IsValidId(string id) => SafeId().IsMatch(id);
+
     private static string CheckId(string id, string name) =>
-        SafeId().IsMatch(id) ? id : throw new ArgumentException($"{name} '{id}' may only contain letters, digits, '.', '_' and '-' (1-64)", name);
+        IsValidId(id) ? id : throw new ArgumentException($"{name} '{id}' may only contain {IdRule}", name);
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex SafeId();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Recorder.Pipeline;
+using Recorder.Storage;
 
 namespace Recorder.Tests.Infrastructure;
 
@@ -40,11 +41,26 @@ public sealed class PlaintextMemoryOutput : IRecordingOutput
         public string Location => $"memory:segment-{number:0000}.mp4";
         public bool Aborted { get; private set; }
 
+        /// <summary>As if every byte written were acknowledged at once, in one part per write.</summary>
+        public UploadProgress? Upload
+        {
+            get
+            {
+                lock (stream) return new UploadProgress(stream.Length, stream.Length, _writes, 0, 0, 0, 0, 0, 0);
+            }
+        }
+
+        private int _writes;
+
         public async ValueTask WriteAsync(ReadOnlyMemory<byte> plaintext, CancellationToken cancellationToken)
         {
             if (failure is not null) throw failure;
             if (beforeWrite is not null) await beforeWrite(number, stream.Length);
-            stream.Write(plaintext.Span);
+            lock (stream)
+            {
+                stream.Write(plaintext.Span);
+                _writes++;
+            }
         }
 
         public Task<SegmentWritten> CompleteAsync(CancellationToken cancellationToken) =>

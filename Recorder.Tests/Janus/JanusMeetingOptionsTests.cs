@@ -36,6 +36,43 @@ public sealed class JanusMeetingOptionsTests
         Assert.IsType<JanusMeetingSource>(MeetingSourceFactory.Create("janus://127.0.0.1:8088/janus?room=7"));
     }
 
+    [Fact]
+    public void The_recorder_joins_as_a_visible_recording_unless_named_once_otherwise()
+    {
+        var uri = new Uri("janus://127.0.0.1:8088/janus?room=7");
+        Assert.Equal("● Recording", JanusMeetingOptions.Parse(uri).DisplayName);
+        Assert.Equal("Recording for Ann", JanusMeetingOptions.Parse(uri, "Recording for Ann").DisplayName);
+        Assert.Equal("Rec", JanusMeetingOptions.Parse(new Uri("janus://127.0.0.1:8088/janus?room=7&display=Rec")).DisplayName);
+        Assert.Equal("● Recording", JanusMeetingOptions.Parse(new Uri("janus://127.0.0.1:8088/janus?room=7&display=")).DisplayName);
+
+        var twice = Assert.Throws<ArgumentException>(() => MeetingSourceFactory.Create("janus://127.0.0.1:8088/janus?room=7&display=Rec", "Bot"));
+        Assert.Equal("displayName", twice.ParamName);
+        Assert.Equal("displayName", Assert.Throws<ArgumentException>(() => JanusMeetingOptions.Parse(uri, new string('x', 65))).ParamName);
+        Assert.Equal("display must be 1 to 64 characters, no control characters",
+            Assert.Throws<FormatException>(() => JanusMeetingOptions.Parse(new Uri("janus://127.0.0.1:8088/janus?room=7&display=a%0Ab"))).Message);
+        // Synthetic meetings show no recorder: the name is accepted and ignored.
+        Assert.IsType<Recorder.Pipeline.Meetings.Synthetic.SyntheticMeetingSource>(MeetingSourceFactory.Create("synthetic://?seconds=1", "Bot"));
+    }
+
+    [Theory]
+    [InlineData("Recorder", true)]
+    [InlineData("● Recording", true)]
+    [InlineData("", false)]
+    [InlineData("   ", false)]
+    [InlineData("tab\tseparated", false)]
+    [InlineData("bell\a", false)]
+    public void Display_names_are_1_to_64_characters_without_control_characters(string name, bool valid) =>
+        Assert.Equal(valid, DisplayNames.IsValid(name));
+
+    [Fact]
+    public void Display_names_count_characters_not_utf16_units()
+    {
+        Assert.True(DisplayNames.IsValid(string.Concat(Enumerable.Repeat("🎥", 64))));
+        Assert.False(DisplayNames.IsValid(string.Concat(Enumerable.Repeat("🎥", 65))));
+        Assert.True(DisplayNames.IsValid(new string('x', 64)));
+        Assert.False(DisplayNames.IsValid(new string('x', 65)));
+    }
+
     [Theory]
     [InlineData("janus://127.0.0.1:8088/janus", "a janus:// URI needs room=ROOM_ID")]
     [InlineData("janus://127.0.0.1:8088/janus?room=1&idle=-1", "idle must be a number of seconds from 0 to 86400, got '-1'")]

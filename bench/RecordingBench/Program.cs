@@ -64,6 +64,8 @@ internal sealed class CountingOutput : IRecordingOutput
 
         public string Location => $"bench:segment-{number}";
 
+        public Recorder.Storage.UploadProgress? Upload => null;
+
         public ValueTask WriteAsync(ReadOnlyMemory<byte> plaintext, CancellationToken cancellationToken)
         {
             _bytes += plaintext.Length;

@@ -12,7 +12,9 @@ namespace Recorder.Pipeline.Meetings.Janus;
 /// <c>rtp_forward</c>. <c>idle</c>: end after N seconds without any publisher
 /// (default 120; 0 never). <c>reconnect</c>: how long to wait for Janus and
 /// the room to come back after the connection was lost (default 30 s; 0: end
-/// at once). Media comes over loopback UDP: the recorder runs beside Janus.
+/// at once). <c>display</c>: the name the recorder joins under (default
+/// <see cref="DisplayNames.Default"/>). Media comes over loopback UDP: the
+/// recorder runs beside Janus.
 /// </summary>
 public sealed record JanusMeetingOptions
 {
@@ -23,7 +25,8 @@ public sealed record JanusMeetingOptions
     public string? Secret { get; init; }
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(120);
     public TimeSpan ReconnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
-    public string DisplayName { get; init; } = "recorder";
+    /// <summary>What the room's participants see the recorder as.</summary>
+    public string DisplayName { get; init; } = DisplayNames.Default;
     /// <summary>How long media waits on the recording clock for late and reordered packets.</summary>
     public TimeSpan PlayoutDelay { get; init; } = TimeSpan.FromMilliseconds(250);
     /// <summary>A stream silent this long while its publisher is present gets a new forwarder (a restarted publisher's lower sequence numbers make Janus drop everything on the old one).</summary>
@@ -35,7 +38,12 @@ public sealed record JanusMeetingOptions
 
     public JsonNode RoomJson() => JanusApiClient.IdNode(Room);
 
-    public static JanusMeetingOptions Parse(Uri uri)
+    /// <summary>
+    /// Reads a janus:// URI. <paramref name="displayName"/> names the recorder from outside the
+    /// URI (e.g. <c>record --display-name</c>); giving it and the URI's <c>display=</c> both is
+    /// an <see cref="ArgumentException"/> naming <paramref name="displayName"/>.
+    /// </summary>
+    public static JanusMeetingOptions Parse(Uri uri, string? displayName = null)
     {
         if (uri.Scheme != "janus") throw new ArgumentException($"not a janus:// meeting URI: {uri.Scheme}://", nameof(uri));
         if (string.IsNullOrEmpty(uri.Host)) throw new FormatException("a janus:// URI needs the host of Janus's HTTP API, e.g. janus://127.0.0.1:8088/janus?room=1234");
@@ -58,6 +66,14 @@ public sealed record JanusMeetingOptions
             }
         }
         if (string.IsNullOrWhiteSpace(room)) throw new FormatException("a janus:// URI needs room=ROOM_ID");
+        if (string.IsNullOrWhiteSpace(display)) display = null;
+        if (display is not null && !DisplayNames.IsValid(display)) throw new FormatException($"display must be {DisplayNames.Rule}");
+        if (displayName is not null)
+        {
+            if (display is not null)
+                throw new ArgumentException("the display name is given twice, in the URI (display=) and apart from it: give it once", nameof(displayName));
+            if (!DisplayNames.IsValid(displayName)) throw new ArgumentException($"the display name must be {DisplayNames.Rule}", nameof(displayName));
+        }
         var path = uri.AbsolutePath is "" or "/" ? "/janus" : uri.AbsolutePath;
         var port = uri.IsDefaultPort ? 8088 : uri.Port;
         return new JanusMeetingOptions
@@ -68,7 +84,7 @@ public sealed record JanusMeetingOptions
             Secret = string.IsNullOrEmpty(secret) ? null : secret,
             IdleTimeout = idle,
             ReconnectTimeout = reconnect,
-            DisplayName = string.IsNullOrWhiteSpace(display) ? "recorder" : display,
+            DisplayName = displayName ?? display ?? DisplayNames.Default,
         };
     }
 

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Recorder.Cli.IO;
+using Recorder.Pipeline;
+using Recorder.Pipeline.Events;
+using Recorder.Storage;
+
+namespace Recorder.Cli.Commands;
+
+/// <summary>
+/// One recording in this process, as <c>record</c> and <c>demo</c> run it:
+/// progress lines on stderr, two-stage signal handling, and for
+/// <c>record --events</c> the event lines on stdout and the end of stdin as a
+/// clean stop.
+/// </summary>
+internal static class RecordingRun
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan EventProgressInterval = TimeSpan.FromSeconds(2);
+    private const long MiB = 1024 * 1024;
+
+    /// <summary>
+    /// Records until the meeting ends, the duration is reached or a stop. With <paramref name="events"/>:
+    /// <c>started</c> first, then the pipeline's events and <c>progress</c> every 2 s; the caller
+    /// writes the last line (completed or failed) once this returns or throws.
+    /// </summary>
+    public static async Task<(RecordingManifest Manifest, string ManifestLocation)> RunAsync(
+        CliContext context, RecordingRequest request, CancellationToken cancellationToken, EventLines? events = null)
+    {
+        using var signals = new StopSignals(context.Output, cancellationToken);
+        var session = new RecordingSession(request, new S3ObjectStore(context.Services.S3), new CliLogger(context.Output),
+            events: events is null ? null : events.Post);
+        events?.Post(new RecordingEvent
+        {
+            Event = RecordingEvent.Started,
+            Time = DateTimeOffset.UtcNow,
+            RecordingId = session.Location.RecordingId,
+            Manifest = session.ManifestLocation,
+        });
+        // Disposed (awaited) before this returns, so no progress line can follow the caller's last line.
+        await using var progress = new Timer(_ =>
+        {
+            var p = session.Progress;
+            context.Output.Notice(string.Create(CultureInfo.InvariantCulture,
+                $"recorder: recording {p.MediaPosition:hh\\:mm\\:ss}, segment {p.CurrentSegment}, {p.VideoFramesDropped} frames dropped, "
+                + $"memory {Environment.WorkingSet / MiB} MiB (managed {GC.GetTotalMemory(false) / MiB} MiB)"));
+        }, null, ProgressInterval, ProgressInterval);
+        await using var eventProgress = events is null
+            ? null
+            : new Timer(_ => events.Post(session.Progress.ToEvent()), null, EventProgressInterval, EventProgressInterval);
+        context.Output.Notice($"recorder: recording {session.SourceDescription} to {session.ManifestLocation}");
+        if (events is not null) SupervisorWatch.Start(context.Console.StandardInput, signals);
+        return (await session.RunAsync(signals.Stop, signals.Abort), session.ManifestLocation);
+    }
+}
