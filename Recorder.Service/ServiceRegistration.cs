@@ -36,6 +36,7 @@ public static class ServiceRegistration
         services.AddOptions<RecorderServiceOptions>().Bind(configuration.GetSection(RecorderServiceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<RecorderServiceOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(new ServiceEnvironment(environment));
         services.TryAddSingleton(_ => S3ConnectionOptions.FromEnvironment(environment));
         services.TryAddSingleton<IAmazonS3>(sp => sp.GetRequiredService<S3ConnectionOptions>().CreateClient());
         services.AddSingleton(sp =>

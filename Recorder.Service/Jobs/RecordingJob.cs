@@ -32,6 +32,9 @@ public sealed class RecordingJob(RecordingServices services, ILogger<RecordingJo
             logger.LogInformation("recording {RecordingId} has already started ({State}); nothing to do", recordingId, recording.State.Name());
             return;
         }
+        // Hangfire keeps a schedule to the whole second and may hand the job over up to a second early.
+        var early = recording.StartAt - services.Clock.GetUtcNow();
+        if (early > TimeSpan.Zero) await Task.Delay(early, services.Clock, cancellationToken).ConfigureAwait(false);
         var host = await services.Store.GetHostAsync(recording.HostId, CancellationToken.None).ConfigureAwait(false);
         var now = services.Clock.GetUtcNow();
         if (!await services.Store.TryStartAsync(recordingId, host?.Recipients ?? [], now, CancellationToken.None).ConfigureAwait(false))

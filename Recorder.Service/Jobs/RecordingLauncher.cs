@@ -17,7 +17,10 @@ public sealed class RecordingLauncher
 {
     private readonly RecorderServiceOptions _options;
 
-    public RecordingLauncher(RecorderServiceOptions options, S3ConnectionOptions s3)
+    /// <summary>AWS settings besides S3's that a recording process uses (KMS recipients), passed on from the service's configuration.</summary>
+    private static readonly string[] PassedOn = ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_KMS", "AWS_DEFAULT_REGION", "AWS_EC2_METADATA_DISABLED", "AWS_MAX_ATTEMPTS"];
+
+    public RecordingLauncher(RecorderServiceOptions options, S3ConnectionOptions s3, ServiceEnvironment serviceEnvironment)
     {
         _options = options;
         Program = options.RecorderProgram is { Length: > 0 } configured
@@ -28,6 +31,10 @@ public sealed class RecordingLauncher
         foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
             if (variable.Key is string name && name.StartsWith("RECORDER_", StringComparison.Ordinal)) environment[name] = null;
+        }
+        foreach (var name in PassedOn)
+        {
+            if (serviceEnvironment.Get(name) is { Length: > 0 } value) environment[name] = value;
         }
         environment["AWS_ENDPOINT_URL_S3"] = s3.ServiceUrl;
         environment["AWS_REGION"] = s3.Region;

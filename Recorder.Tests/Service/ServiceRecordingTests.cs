@@ -41,7 +41,7 @@ public sealed class ServiceRecordingTests(CephFixture ceph, ITestOutputHelper lo
         var recording = await _service.WaitUntilEndedAsync(token, id, TimeSpan.FromSeconds(90));
         log.WriteLine(recording.ToString());
         Assert.Equal("completed", recording.GetProperty("state").GetString());
-        Assert.Equal("the meeting ended", recording.GetProperty("endReason").GetString());
+        Assert.Equal("the simulated meeting is over", recording.GetProperty("endReason").GetString());
         var times = recording.GetProperty("times");
         var order = new[] { "scheduled", "joining", "recording", "finalizing", "completed" }.Select(s => times.GetProperty(s).GetDateTimeOffset()).ToArray();
         Assert.Equal(order.Order(), order);
