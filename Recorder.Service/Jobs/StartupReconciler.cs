@@ -27,8 +27,8 @@ public sealed class StartupReconciler(
         {
             if (recording.StartAt.AddSeconds(recording.MaxDurationSeconds) < now)
             {
-                await store.SetStateAsync(recording.Id, RecordingState.Failed, now, null,
-                    $"missed: the service was not running from its start at {recording.StartAt:u} to its end", cancellationToken).ConfigureAwait(false);
+                await FailAsync(recording, $"missed: the service was not running from its start at {recording.StartAt:u} to its end", cancellationToken)
+                    .ConfigureAwait(false);
                 continue;
             }
             scheduler.Schedule(recording.Id, recording.StartAt);
@@ -38,8 +38,7 @@ public sealed class StartupReconciler(
             .ConfigureAwait(false);
         foreach (var recording in interrupted)
         {
-            await store.SetStateAsync(recording.Id, RecordingState.Failed, now, null,
-                "the service stopped without draining while this recording ran (killed or crashed); the recording process, " +
+            await FailAsync(recording, "the service stopped without draining while this recording ran (killed or crashed); the recording process, " +
                 "seeing its supervisor gone, finished its segment on its own: the manifest lists what was stored", cancellationToken).ConfigureAwait(false);
         }
 
@@ -50,6 +49,15 @@ public sealed class StartupReconciler(
         if (waiting.Count + interrupted.Count + undelivered.Count > 0)
             logger.LogInformation("restored {Scheduled} scheduled recording(s), closed {Interrupted} interrupted one(s), re-queued {Webhooks} webhook(s)",
                 waiting.Count, interrupted.Count, undelivered.Count);
+    }
+
+    private async Task FailAsync(RecordingRecord recording, string error, CancellationToken cancellationToken)
+    {
+        if (!await store.SetStateAsync(recording.Id, RecordingState.Failed, services.Clock.GetUtcNow(), null, error, cancellationToken).ConfigureAwait(false))
+            return;
+        logger.LogWarning("recording {RecordingId} failed: {Error}", recording.Id, error);
+        await webhooks.PublishAsync(recording.HostId, WebhookEvents.RecordingFailed,
+            new WebhookData(recording.Id, recording.HostId, RecordingState.Failed.Name(), recording.ManifestUri, Error: error), cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -23,7 +23,7 @@ public static partial class DiskWriteAudit
         public IEnumerable<string> Executed => Lines.Where(l => l.Contains(" execve(\"", StringComparison.Ordinal) && !l.Contains("= -1 ", StringComparison.Ordinal));
     }
 
-    private const string Syscalls =
+    internal const string Syscalls =
         "open,openat,openat2,creat,mknod,mknodat,bind,mkdir,mkdirat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,truncate,execve";
 
     public static async Task<Result> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout,
