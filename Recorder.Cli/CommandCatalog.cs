@@ -14,6 +14,7 @@ public static class CommandCatalog
         new GrantCommand(),
         new RecordCommand(),
         new DemoCommand(),
+        new ServeCommand(),
         new HostsCommand(),
         new AuditorsCommand(),
         new ScheduleCommand(),

@@ -55,6 +55,10 @@ public sealed class ServiceClientUsageTests
             "recorder: error: option '--meeting' is required\nrecorder: hint: run 'recorder schedule --help' for usage\n" },
         { "an unknown verb under hosts", "hosts remove host-1", "http://127.0.0.1:{port}", Token, 2,
             "recorder: error: unrecognized command or argument 'remove'\nrecorder: hint: run 'recorder hosts --help' for usage\n" },
+        { "serve refuses a flag the service does not take", "serve --bogus 1", null, null, 2,
+            "recorder: error: unrecognized command or argument '--bogus'\nrecorder: hint: run 'recorder serve --help' for usage\n" },
+        { "--capacity is a whole number (the service's binder would fail with a stack trace)", "serve --capacity many", null, null, 2,
+            "recorder: error: --capacity many: give a whole number from 1 to 256\n" },
     };
 
     [Theory]
@@ -72,6 +76,19 @@ public sealed class ServiceClientUsageTests
         Assert.Equal("", result.StandardOutputText);
         Assert.DoesNotContain("tokenvalue", result.StandardError);
         Assert.DoesNotContain("secret-pass", result.StandardError);
+    }
+
+    [Fact]
+    public async Task Serve_with_a_missing_service_program_says_so()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}", "recorder-service");
+        var result = await CliRunner.RunAsync(["serve", "--bucket", "b"],
+            environment: new Dictionary<string, string?> { ["RECORDER_SERVICE_PROGRAM"] = missing });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"recorder: error: the service program RECORDER_SERVICE_PROGRAM names does not exist ({missing})\n"
+            + "recorder: hint: point RECORDER_SERVICE_PROGRAM at recorder-service, or unset it to use the one installed beside recorder\n",
+            result.StandardError);
     }
 
     /// <summary>A loopback port that was free a moment ago: nothing listens there.</summary>
