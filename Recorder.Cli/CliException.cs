@@ -6,6 +6,9 @@ public sealed class CliException(string message, string? hint = null, int exitCo
     public string? Hint { get; } = hint;
     public int ExitCode { get; } = exitCode;
 
+    /// <summary>Further error lines after the message (e.g. one per field of a request the service refused), before the hint.</summary>
+    public IReadOnlyList<string> MoreMessages { get; init; } = [];
+
     public static CliException Usage(string message, string? hint = null) => new(message, hint, CliExitCodes.Usage);
 }
 

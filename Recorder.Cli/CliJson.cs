@@ -10,6 +10,15 @@ namespace Recorder.Cli;
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(InspectDocument))]
 [JsonSerializable(typeof(RecordDocument))]
+[JsonSerializable(typeof(Api.HostAddedDocument))]
+[JsonSerializable(typeof(Api.HostTokenDocument))]
+[JsonSerializable(typeof(Api.HostListDocument))]
+[JsonSerializable(typeof(Api.HostSetDocument))]
+[JsonSerializable(typeof(Api.AuditorAddedDocument))]
+[JsonSerializable(typeof(Api.AuditorListDocument))]
+[JsonSerializable(typeof(Api.ScheduleDocument))]
+[JsonSerializable(typeof(Api.StatusDocument))]
+[JsonSerializable(typeof(Api.RecordingListDocument))]
 internal sealed partial class CliJson : JsonSerializerContext;
 
 /// <summary><c>recorder inspect --json</c>.</summary>

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Recorder.Pipeline.Events;
@@ -45,7 +47,15 @@ public sealed class CliOutput(CliConsole console)
     }
 
     /// <summary>The one JSON document of a <c>--json</c> run (its type registered in <see cref="CliJson"/>).</summary>
-    public void JsonDocument<T>(T value, JsonTypeInfo<T> type) => WriteStdout(JsonSerializer.Serialize(value, type) + "\n");
+    public void JsonDocument<T>(T value, JsonTypeInfo<T> type)
+    {
+        // Through a writer with the relaxed encoder: a host's display name "● Recording" or "Cy's"
+        // prints as itself rather than \u25CF or \u0027 (both are valid JSON; this is for whoever reads it).
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            JsonSerializer.Serialize(writer, value, type);
+        WriteStdout(Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n");
+    }
 
     /// <summary>One line of <c>record --events</c> on stdout, flushed; false when it was dropped (see <see cref="DropFailedWrites"/>).</summary>
     public bool EventLine(RecordingEvent e) => WriteStdout(e.ToJsonLine() + "\n");
@@ -56,6 +66,15 @@ public sealed class CliOutput(CliConsole console)
         var list = facts.ToArray();
         var width = list.Length == 0 ? 0 : list.Max(f => f.Label.Length) + 2;
         Lines(list.Select(f => f.Label.PadRight(width) + f.Value));
+    }
+
+    /// <summary>A table: a header row, then one row per item; columns padded to their widest cell, two spaces apart.</summary>
+    public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var all = rows.Prepend(headers).ToArray();
+        var widths = headers.Select((_, i) => all.Max(r => r[i].Length)).ToArray();
+        // The last column is not padded: no trailing spaces.
+        Lines(all.Select(r => string.Join("  ", r.Select((cell, i) => i == r.Count - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd()));
     }
 
     private bool WriteStdout(string text)

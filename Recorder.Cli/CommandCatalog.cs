@@ -14,5 +14,13 @@ public static class CommandCatalog
         new GrantCommand(),
         new RecordCommand(),
         new DemoCommand(),
+        new ServeCommand(),
+        new HostsCommand(),
+        new AuditorsCommand(),
+        new ScheduleCommand(),
+        new StatusCommand(),
+        new ListCommand(),
+        new StopCommand(),
+        new CancelCommand(),
     ];
 }

@@ -18,7 +18,7 @@ public static class RecorderCli
         {
             // An unknown word explains more than the missing command it causes.
             var first = parse.Errors.OrderBy(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1).First();
-            context.Output.Error(first.Message, $"run 'recorder {VerbOf(args, root)}--help' for usage");
+            context.Output.Error(first.Message, $"run 'recorder {VerbOf(parse)}--help' for usage");
             return CliExitCodes.Usage;
         }
         var stdout = new StreamWriter(console.StandardOutput, leaveOpen: true) { AutoFlush = true, NewLine = "\n" };
@@ -39,7 +39,9 @@ public static class RecorderCli
         catch (Exception e)
         {
             var (code, message, hint) = Describe(e);
-            context.Output.Error(message, hint);
+            context.Output.Error(message);
+            if (e is CliException c) foreach (var more in c.MoreMessages) context.Output.Error(more);
+            if (hint is not null) context.Output.Hint(hint);
             return code;
         }
         finally
@@ -81,6 +83,11 @@ public static class RecorderCli
         _ => (CliExitCodes.Failure, $"unexpected {e.GetType().Name}: {e.Message}", null),
     };
 
-    private static string VerbOf(string[] args, RootCommand root) =>
-        args.Length > 0 && root.Subcommands.Any(c => c.Name == args[0]) ? args[0] + " " : "";
+    /// <summary>The verb (and sub-verb, as in "hosts set") the parse got to, for the help hint; empty at the root.</summary>
+    private static string VerbOf(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result.Parent is System.CommandLine.Parsing.CommandResult parent; result = parent) names.Insert(0, result.Command.Name);
+        return names.Count == 0 ? "" : string.Join(' ', names) + " ";
+    }
 }

@@ -29,12 +29,12 @@ say "restoring and building (Release)"
 dotnet build Recorder.sln "${BUILD_FLAGS[@]}" -v q -clp:ErrorsOnly
 
 # The CLI as README's "CLI" installs it (compiled ahead of time), for the tests
-# that run the installed form (NativeCliTests, NoDiskTests, JanusNoDiskTests).
+# that run the installed form (NativeCliTests, NativeServiceCliTests, NoDiskTests, JanusNoDiskTests).
 NATIVE_DIR="$ROOT/Recorder.Cli/bin/Release/native"
 say "publishing the CLI ahead of time (as installed) to $NATIVE_DIR"
 dotnet publish Recorder.Cli/Recorder.Cli.csproj "${BUILD_FLAGS[@]}" -r linux-x64 -p:PublishAot=true -o "$NATIVE_DIR" -v q -clp:ErrorsOnly
-# And the service beside it, as README's "Install" does (ServiceProcessTests run `recorder serve` from there).
-say "publishing the service beside it ($NATIVE_DIR/service)"
+# And the service beside it, where `recorder serve` looks for it (NativeServiceCliTests).
+say "publishing the service (ReadyToRun) to $NATIVE_DIR/service"
 dotnet publish Recorder.Service/Recorder.Service.csproj "${BUILD_FLAGS[@]}" -r linux-x64 -o "$NATIVE_DIR/service" -v q -clp:ErrorsOnly
 export RECORDER_NATIVE_CLI="$NATIVE_DIR/recorder"
 

@@ -13,6 +13,9 @@ public static class RepositoryPaths
     /// <summary>The .NET program behind the launcher, started directly (without the launcher's environment).</summary>
     public static string RecorderAppHost => CliBuildOutput("recorder-apphost");
 
+    /// <summary>The built service program (<c>recorder-service</c>, Recorder.Service's apphost) of the same configuration.</summary>
+    public static string ServiceProgram => BuildOutput("Recorder.Service", "recorder-service");
+
     /// <summary>The variable naming the <c>recorder</c> launcher of the CLI as installed (published ahead of time); scripts/test.sh sets it.</summary>
     public const string NativeCliVariable = "RECORDER_NATIVE_CLI";
 
@@ -37,11 +40,13 @@ public static class RepositoryPaths
         _ => throw new ArgumentOutOfRangeException(nameof(form), form, "build or native"),
     };
 
-    private static string CliBuildOutput(string file)
+    private static string CliBuildOutput(string file) => BuildOutput("Recorder.Cli", file);
+
+    private static string BuildOutput(string project, string file)
     {
         var configuration = AppContext.BaseDirectory.Contains("/bin/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-        var path = Path.Combine(Root, "Recorder.Cli", "bin", configuration, "net10.0", file);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"build the CLI first ({path})", path);
+        var path = Path.Combine(Root, project, "bin", configuration, "net10.0", file);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"build {project} first ({path})", path);
     }
 
     private static string FindRoot()

@@ -54,7 +54,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         };
         foreach (var a in new[] { "--urls", $"http://127.0.0.1:{port}", "--bucket", bucket, "--state-dir", stateDirectory }) info.ArgumentList.Add(a);
         foreach (var (name, value) in CliRunner.CephEnvironment(ceph.Options)) info.Environment[name] = value;
-        info.Environment["RECORDER_OPERATOR_TOKEN"] = ServiceInstance.OperatorToken;
+        info.Environment["RECORDER_OPERATOR_TOKEN"] = ServiceInstance.DefaultOperatorToken;
         info.Environment["RECORDER_PROGRAM"] = ServiceInstance.RecorderProgram;
         info.Environment["DOTNET_EnableDiagnostics"] = "0";
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>()) info.Environment[name] = value;

@@ -22,7 +22,7 @@ public sealed class ServiceApiTests(CephFixture ceph, ITestOutputHelper log) : I
     private ServiceInstance _service = null!;
     private static readonly string Tomorrow = DateTimeOffset.UtcNow.AddDays(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
 
-    public async Task InitializeAsync() => _service = await ServiceInstance.StartAsync(ceph, await ceph.CreateBucketAsync("api"), log: log);
+    public async Task InitializeAsync() => _service = await ServiceInstance.StartAsync(ceph, await ceph.CreateBucketAsync("api"), output: log);
 
     public async Task DisposeAsync() => await _service.DisposeAsync();
 
@@ -64,7 +64,7 @@ public sealed class ServiceApiTests(CephFixture ceph, ITestOutputHelper log) : I
         var response = await anonymous.GetAsync("/recordings");
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
         await AssertProblemAsync(response, 401, "no token: send Authorization: Bearer TOKEN");
-        foreach (var bogus in new[] { "rec_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "nonsense", ServiceInstance.OperatorToken + "x" })
+        foreach (var bogus in new[] { "rec_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "nonsense", ServiceInstance.DefaultOperatorToken + "x" })
         {
             using var client = _service.Client(bogus);
             await AssertProblemAsync(await client.GetAsync("/recordings"), 401, "the token is not valid");
@@ -154,21 +154,31 @@ public sealed class ServiceApiTests(CephFixture ceph, ITestOutputHelper log) : I
     [Fact]
     public async Task The_schedule_survives_a_restart()
     {
-        var (_, token) = await _service.AddHostAsync("Hal", [AliceKey]);
-        var id = await _service.ScheduleAsync(token, new { meeting = "synthetic://", start = Tomorrow, maxDuration = "30m" });
-        var before = await _service.GetRecordingAsync(token, id);
-        var folder = _service.StateDirectory;
-        await _service.DisposeAsync();
+        var folder = Directory.CreateTempSubdirectory("recorder-restart-").FullName;
+        try
+        {
+            string token, id, before;
+            await using (var first = await ServiceInstance.StartAsync(ceph, _service.Bucket, output: log, stateDirectory: folder))
+            {
+                (_, token) = await first.AddHostAsync("Hal", [AliceKey]);
+                id = await first.ScheduleAsync(token, new { meeting = "synthetic://", start = Tomorrow, maxDuration = "30m" });
+                before = (await first.GetRecordingAsync(token, id)).ToString();
+            }
 
-        _service = await ServiceInstance.StartAsync(ceph, _service.Bucket, stateDirectory: folder, log: log);
-        var after = await _service.GetRecordingAsync(token, id); // the host's token works after the restart too
-        Assert.Equal(before.ToString(), after.ToString());
-        Assert.Equal("scheduled", after.GetProperty("state").GetString());
-        // And Hangfire has the job again, for its time.
-        var scheduled = _service.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 10);
-        var job = Assert.Single(scheduled);
-        Assert.Equal(after.GetProperty("startAt").GetDateTimeOffset().UtcDateTime, job.Value.EnqueueAt, TimeSpan.FromSeconds(1));
-        Assert.Equal(id, job.Value.Job.Args[0]);
+            await using var second = await ServiceInstance.StartAsync(ceph, _service.Bucket, output: log, stateDirectory: folder);
+            var after = await second.GetRecordingAsync(token, id); // the host's token works after the restart too
+            Assert.Equal(before, after.ToString());
+            Assert.Equal("scheduled", after.GetProperty("state").GetString());
+            // And Hangfire has the job again, for its time.
+            var scheduled = second.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 10);
+            var job = Assert.Single(scheduled);
+            Assert.Equal(after.GetProperty("startAt").GetDateTimeOffset().UtcDateTime, job.Value.EnqueueAt, TimeSpan.FromSeconds(1));
+            Assert.Equal(id, job.Value.Job.Args[0]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
@@ -193,7 +203,7 @@ public sealed class ServiceApiTests(CephFixture ceph, ITestOutputHelper log) : I
     [Fact]
     public async Task A_service_whose_bucket_is_missing_is_alive_but_not_ready()
     {
-        await using var broken = await ServiceInstance.StartAsync(ceph, "no-such-bucket-" + Guid.NewGuid().ToString("N")[..8], log: log);
+        await using var broken = await ServiceInstance.StartAsync(ceph, "no-such-bucket-" + Guid.NewGuid().ToString("N")[..8], output: log);
         using var anonymous = broken.Client(token: null);
         var response = await anonymous.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -215,7 +225,7 @@ public sealed class ServiceApiTests(CephFixture ceph, ITestOutputHelper log) : I
         using var asHost = _service.Client(host);
         Assert.Equal(HttpStatusCode.Forbidden, (await asHost.GetAsync("/hangfire")).StatusCode);
         using var browser = _service.Client(token: null);
-        browser.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("operator:" + ServiceInstance.OperatorToken)));
+        browser.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("operator:" + ServiceInstance.DefaultOperatorToken)));
         var page = await browser.GetAsync("/hangfire");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("Recorder jobs", await page.Content.ReadAsStringAsync());
@@ -224,11 +234,11 @@ public sealed class ServiceApiTests(CephFixture ceph, ITestOutputHelper log) : I
     [Fact]
     public async Task Each_token_is_rate_limited()
     {
-        await using var limited = await ServiceInstance.StartAsync(ceph, _service.Bucket, new Dictionary<string, string?>
+        await using var limited = await ServiceInstance.StartAsync(ceph, _service.Bucket, environment: new Dictionary<string, string?>
         {
             ["RECORDER_RATE_LIMIT_PER_SECOND"] = "1",
             ["RECORDER_RATE_LIMIT_BURST"] = "3",
-        }, log: log);
+        }, output: log);
         using var client = limited.Client();
         var statuses = new List<int>();
         for (var i = 0; i < 4; i++) statuses.Add((int)(await client.GetAsync("/hosts")).StatusCode);

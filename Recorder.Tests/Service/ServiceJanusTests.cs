@@ -26,7 +26,7 @@ public sealed class ServiceJanusTests(JanusFixture janus, CephFixture ceph, ITes
         await using var alice = await RemotePublisher.PrepareAsync(0);
         var (_, port) = await admin.AddRemotePublisherAsync(room, "Alice");
         alice.Start(port);
-        await using var service = await ServiceInstance.StartAsync(ceph, await ceph.CreateBucketAsync("svcjanus"), log: log);
+        await using var service = await ServiceInstance.StartAsync(ceph, await ceph.CreateBucketAsync("svcjanus"), output: log);
         var (_, token) = await service.AddHostAsync("Acme", [recipient], displayName: "● Recording for Acme");
 
         var id = await service.ScheduleAsync(token, new { meeting = janus.Instance.MeetingUri(room), maxDuration = "8s", size = "640x360" });

@@ -24,7 +24,7 @@ public sealed class ServiceNoDiskTests(CephFixture ceph, ITestOutputHelper log)
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var (_, recipient) = files.NewIdentity("host.key");
         await using var service = await ServiceInstance.StartAsync(ceph, await ceph.CreateBucketAsync("svcnodisk"),
-            new Dictionary<string, string?> { ["RECORDER_PROGRAM"] = wrapper }, log: log);
+            environment: new Dictionary<string, string?> { ["RECORDER_PROGRAM"] = wrapper }, output: log);
         var (_, token) = await service.AddHostAsync("Ona", [recipient]);
 
         var id = await service.ScheduleAsync(token, new { meeting = "synthetic://?participants=2&seconds=3" });

@@ -41,7 +41,7 @@ public sealed class ServiceProcessTests(CephFixture ceph, ITestOutputHelper log)
             }
         }
 
-        await using var restarted = await ServiceInstance.StartAsync(ceph, bucket, stateDirectory: _state, log: log);
+        await using var restarted = await ServiceInstance.StartAsync(ceph, bucket, stateDirectory: _state, output: log);
         var recording = await restarted.GetRecordingAsync(token, running);
         Assert.Equal(("completed", "the service was shutting down"), (recording.GetProperty("state").GetString(), recording.GetProperty("endReason").GetString()));
         var segment = Assert.Single(recording.GetProperty("segments").EnumerateArray());
@@ -69,7 +69,7 @@ public sealed class ServiceProcessTests(CephFixture ceph, ITestOutputHelper log)
         while (RecordingProcesses(running).Count > 0 && DateTime.UtcNow < until) await Task.Delay(200);
         Assert.Empty(RecordingProcesses(running));
 
-        await using var restarted = await ServiceInstance.StartAsync(ceph, bucket, stateDirectory: _state, log: log);
+        await using var restarted = await ServiceInstance.StartAsync(ceph, bucket, stateDirectory: _state, output: log);
         var recording = await restarted.GetRecordingAsync(token, running);
         Assert.Equal("failed", recording.GetProperty("state").GetString());
         Assert.StartsWith("the service stopped without draining while this recording ran", recording.GetProperty("error").GetString());
@@ -84,7 +84,7 @@ public sealed class ServiceProcessTests(CephFixture ceph, ITestOutputHelper log)
     private static async Task<(string Token, string Running, string Later)> StartRecordingAsync(ServiceProcess service, string recipient)
     {
         using var http = new HttpClient { BaseAddress = new Uri(service.Url) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceInstance.OperatorToken);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceInstance.DefaultOperatorToken);
         using var host = JsonDocument.Parse(await (await http.PostAsJsonAsync("/hosts", new { name = "Nia", recipients = new[] { recipient } })).Content.ReadAsStringAsync());
         var token = host.RootElement.GetProperty("token").GetString()!;
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

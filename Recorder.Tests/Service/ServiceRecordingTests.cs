@@ -20,7 +20,7 @@ public sealed class ServiceRecordingTests(CephFixture ceph, ITestOutputHelper lo
     private readonly CliFiles _files = new();
     private ServiceInstance _service = null!;
 
-    public async Task InitializeAsync() => _service = await ServiceInstance.StartAsync(ceph, await ceph.CreateBucketAsync("svcrec"), log: log);
+    public async Task InitializeAsync() => _service = await ServiceInstance.StartAsync(ceph, await ceph.CreateBucketAsync("svcrec"), output: log);
 
     public async Task DisposeAsync()
     {
@@ -94,7 +94,7 @@ public sealed class ServiceRecordingTests(CephFixture ceph, ITestOutputHelper lo
     {
         await using var kms = await KmsTestDouble.StartAsync();
         await using var service = await ServiceInstance.StartAsync(ceph, await ceph.CreateBucketAsync("failclosed"),
-            new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_KMS"] = kms.Url }, log: log);
+            environment: new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_KMS"] = kms.Url }, output: log);
         // KMS refuses the service's credentials (the test double knows only its own callers).
         var (_, kmsHost) = await service.AddHostAsync("Kim", [$"kms:{kms.CreateKey()}"]);
         var refused = await service.WaitUntilEndedAsync(kmsHost, await service.ScheduleAsync(kmsHost, new { meeting = "synthetic://?seconds=2" }),
@@ -127,10 +127,10 @@ public sealed class ServiceRecordingTests(CephFixture ceph, ITestOutputHelper lo
     public async Task Webhooks_are_signed_and_delivered_once_after_the_receiver_comes_back()
     {
         await using var receiver = WebhookReceiver.Down();
-        await using var service = await ServiceInstance.StartAsync(ceph, _service.Bucket, new Dictionary<string, string?>
+        await using var service = await ServiceInstance.StartAsync(ceph, _service.Bucket, environment: new Dictionary<string, string?>
         {
             ["RECORDER_WEBHOOK_RETRY_DELAYS"] = "1,1,1,1,1,1,1,1,1,1",
-        }, log: log);
+        }, output: log);
         using var client = service.Client();
         var (hostKey, hostRecipient) = _files.NewIdentity("host.key");
         using var registered = JsonDocument.Parse(await (await client.PostAsync("/hosts", JsonContent(new
