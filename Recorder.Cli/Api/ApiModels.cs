@@ -56,6 +56,10 @@ internal sealed record AuditorView(string AuditorId, string Name, DateTimeOffset
 
 internal sealed record AuditorCreated(string AuditorId, string Token);
 
-/// <summary>An RFC 9457 problem as the service writes it: "hint" and (400 validation) "errors" field → messages are its extensions.</summary>
+/// <summary>
+/// An RFC 9457 problem as the service writes it: "hint", (400 validation) "errors" field → messages, and (409)
+/// "code" and "recordingId" are its extensions.
+/// </summary>
 internal sealed record ProblemDetails(
-    string? Title = null, int? Status = null, string? Detail = null, string? Hint = null, IReadOnlyDictionary<string, string[]>? Errors = null);
+    string? Title = null, int? Status = null, string? Detail = null, string? Hint = null, IReadOnlyDictionary<string, string[]>? Errors = null,
+    string? Code = null, string? RecordingId = null);

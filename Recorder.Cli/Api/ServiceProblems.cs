@@ -18,7 +18,7 @@ internal static class ServiceProblems
         var problem = await ReadAsync(answer, cancellationToken).ConfigureAwait(false);
         var status = (int)answer.StatusCode;
         var detail = problem?.Detail ?? problem?.Title ?? $"the service answered {status} {answer.ReasonPhrase}".TrimEnd();
-        var hint = problem?.Hint;
+        var hint = CliHint(problem) ?? problem?.Hint;
         switch (answer.StatusCode)
         {
             case HttpStatusCode.BadRequest when problem?.Errors?.SelectMany(e => e.Value.Select(m => $"{FieldName(e.Key, fields)}: {m}")).ToArray()
@@ -33,6 +33,14 @@ internal static class ServiceProblems
                 return new CliException(detail, hint);
         }
     }
+
+    /// <summary>The service words its 409 hints in HTTP terms; a CLI user is told the verb instead.</summary>
+    private static string? CliHint(ProblemDetails? problem) => (problem?.Code, problem?.RecordingId) switch
+    {
+        ("recording-not-started", { } id) => $"'recorder cancel {id}' cancels it",
+        ("recording-started", { } id) => $"'recorder stop {id}' ends it; what it recorded stays in storage",
+        _ => null,
+    };
 
     /// <summary>The flag a field came from, or the field's own name when the verb has no flag for it.</summary>
     private static string FieldName(string field, IReadOnlyDictionary<string, string>? fields) =>

@@ -15,7 +15,14 @@ public static class Problems
 
     public static IResult NotFound(string what) => Result(StatusCodes.Status404NotFound, $"no {what}");
 
-    public static IResult Conflict(string detail, string? hint = null) => Result(StatusCodes.Status409Conflict, detail, hint);
+    /// <summary>409, with a machine-readable <c>code</c> and the recording's id, so a client can word its own hint (the CLI names its verbs).</summary>
+    public static IResult Conflict(string detail, string? hint, string code, string recordingId)
+    {
+        var problem = Details(StatusCodes.Status409Conflict, detail, hint);
+        problem.Extensions["code"] = code;
+        problem.Extensions["recordingId"] = recordingId;
+        return TypedResults.Problem(problem);
+    }
 
     /// <summary>400 with one message per field, e.g. {"start": ["… is in the past"]}.</summary>
     public static IResult Validation(IDictionary<string, string[]> errors) =>

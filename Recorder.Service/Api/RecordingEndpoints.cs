@@ -70,7 +70,7 @@ public static class RecordingEndpoints
     private static async Task<IResult> GetAsync(string id, HttpContext context, IRecorderStore store, CancellationToken cancellationToken) =>
         await VisibleAsync(id, context, store, cancellationToken) is { } recording ? TypedResults.Ok(Views.Of(recording)) : Problems.NotFound($"recording {id}");
 
-    private static async Task<IResult> ListAsync(HttpContext context, IRecorderStore store, string? state, int? limit, string? after, string? host,
+    private static async Task<IResult> ListAsync(HttpContext context, IRecorderStore store, string? state, string? limit, string? after, string? host,
         CancellationToken cancellationToken)
     {
         var caller = Caller.From(context.User);
@@ -81,24 +81,27 @@ public static class RecordingEndpoints
             if (RecordingStates.TryParse(state, out var parsed)) wanted = parsed;
             else errors["state"] = [$"'{state}' is not a state: {string.Join(", ", RecordingStates.Names)}"];
         }
-        if (limit is < 1 or > MaxPageSize) errors["limit"] = [string.Create(CultureInfo.InvariantCulture, $"from 1 to {MaxPageSize}")];
+        var pageSize = DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
+            errors["limit"] = [string.Create(CultureInfo.InvariantCulture, $"a whole number from 1 to {MaxPageSize}")];
         if (host is not null && caller.IsHost && host != caller.PrincipalId) errors["host"] = ["a host lists only its own recordings; leave host out"];
-        if (after is not null && await VisibleAsync(after, context, store, cancellationToken) is null)
+        RecordingCursor? cursor = null;
+        if (after is not null && !RecordingCursor.TryDecode(after, out cursor))
             errors["after"] = ["not a cursor of this listing: pass the 'next' value of the previous page"];
         if (errors.Count > 0) return Problems.Validation(errors);
 
-        var page = await store.ListRecordingsAsync(new RecordingQuery(caller.OwnHostId ?? host, wanted, limit ?? DefaultPageSize, after), cancellationToken);
-        return TypedResults.Ok(new RecordingList(page.Items.Select(Views.Of).ToArray(), page.Next));
+        var page = await store.ListRecordingsAsync(new RecordingQuery(caller.OwnHostId ?? host, wanted, pageSize, cursor), cancellationToken);
+        return TypedResults.Ok(new RecordingList(page.Items.Select(Views.Of).ToArray(), page.Next?.Encode()));
     }
 
     private static async Task<IResult> StopAsync(string id, HttpContext context, IRecorderStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await VisibleAsync(id, context, store, cancellationToken) is not { } recording) return Problems.NotFound($"recording {id}");
         if (recording.State == RecordingState.Scheduled)
-            return Problems.Conflict($"recording {id} has not started", $"DELETE /recordings/{id} cancels it");
-        if (recording.State.IsTerminal()) return Problems.Conflict($"recording {id} has already {recording.State.Name()}");
+            return Problems.Conflict($"recording {id} has not started", $"DELETE /recordings/{id} cancels it", ConflictCodes.NotStarted, id);
+        if (recording.State.IsTerminal()) return Problems.Conflict($"recording {id} has already {recording.State.Name()}", null, ConflictCodes.Ended, id);
         if (!await store.RequestStopAsync(id, clock.GetUtcNow(), cancellationToken))
-            return Problems.Conflict($"recording {id} ended while the stop was being requested");
+            return Problems.Conflict($"recording {id} ended while the stop was being requested", null, ConflictCodes.Ended, id);
         return TypedResults.Accepted($"/recordings/{id}", Views.Of((await store.GetRecordingAsync(id, cancellationToken))!));
     }
 
@@ -107,8 +110,16 @@ public static class RecordingEndpoints
         if (await VisibleAsync(id, context, store, cancellationToken) is not { } recording) return Problems.NotFound($"recording {id}");
         if (recording.State != RecordingState.Scheduled || !await store.DeleteScheduledAsync(id, cancellationToken))
             return Problems.Conflict($"recording {id} has started and cannot be cancelled",
-                $"POST /recordings/{id}/stop ends it; what it recorded stays in storage");
+                $"POST /recordings/{id}/stop ends it; what it recorded stays in storage", ConflictCodes.Started, id);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>The "code" of a 409: why the recording is in the wrong state for the request.</summary>
+    public static class ConflictCodes
+    {
+        public const string NotStarted = "recording-not-started";
+        public const string Started = "recording-started";
+        public const string Ended = "recording-ended";
     }
 
     /// <summary>The recording if the caller may see it; another host's is treated as missing.</summary>

@@ -77,8 +77,25 @@ public static class ServiceConfiguration
                 variables[setting.Key] = value;
             }
         }
+        // A number that is not one would otherwise surface as the binder's exception at start-up.
+        foreach (var (key, value) in variables.Concat(flags))
+        {
+            if (value is null || !IsNumeric(key) || int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+                continue;
+            var setting = Settings.First(s => key == s.Key || key.StartsWith(s.Key + ":", StringComparison.Ordinal));
+            var source = flags.ContainsKey(key) ? setting.Flag : setting.Variable;
+            return $"{source}: '{value}' is not a whole number";
+        }
         builder.AddInMemoryCollection(variables);
         builder.AddInMemoryCollection(flags);
         return null;
+    }
+
+    private static bool IsNumeric(string key)
+    {
+        if (!key.StartsWith(RecorderServiceOptions.Section + ":", StringComparison.Ordinal)) return false;
+        var name = key.Split(':')[1];
+        var type = typeof(RecorderServiceOptions).GetProperty(name)?.PropertyType;
+        return type == typeof(int) || type == typeof(int?) || type == typeof(List<int>);
     }
 }

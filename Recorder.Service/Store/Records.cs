@@ -59,8 +59,30 @@ public sealed record SegmentRecord(
 public sealed record WebhookDelivery(
     string Id, string HostId, string EventType, string Payload, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, int Attempts, string? LastError);
 
-/// <summary>A page of a listing, newest first; <see cref="Next"/> is the cursor of the following page.</summary>
-public sealed record RecordingPage(IReadOnlyList<RecordingRecord> Items, string? Next);
+/// <summary>A page of a listing, newest first; <see cref="Next"/> is where the following page starts.</summary>
+public sealed record RecordingPage(IReadOnlyList<RecordingRecord> Items, RecordingCursor? Next);
 
 /// <summary>What GET /recordings asks for: one host's (null: all, for operators and auditors), one state or any.</summary>
-public sealed record RecordingQuery(string? HostId, RecordingState? State, int Limit, string? After);
+public sealed record RecordingQuery(string? HostId, RecordingState? State, int Limit, RecordingCursor? After);
+
+/// <summary>
+/// Where a listing goes on: after the recording created at <see cref="CreatedAt"/> with <see cref="Id"/>.
+/// It names a position, not a row, so it stays valid when that recording is cancelled meanwhile.
+/// </summary>
+public sealed record RecordingCursor(DateTimeOffset CreatedAt, string Id)
+{
+    public string Encode() => System.Buffers.Text.Base64Url.EncodeToString(
+        System.Text.Encoding.UTF8.GetBytes($"{CreatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{Id}"));
+
+    public static bool TryDecode(string? text, out RecordingCursor cursor)
+    {
+        cursor = null!;
+        if (text is null || text.Length > 200 || !System.Buffers.Text.Base64Url.IsValid(text)) return false;
+        var parts = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(text)).Split(':', 2);
+        if (parts.Length != 2 || !long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+            || ticks > DateTimeOffset.MaxValue.UtcTicks || !Recorder.Pipeline.Output.RecordingLocation.IsValidId(parts[1]))
+            return false;
+        cursor = new RecordingCursor(new DateTimeOffset(ticks, TimeSpan.Zero), parts[1]);
+        return true;
+    }
+}

@@ -49,17 +49,18 @@ public abstract partial class SqlRecorderStore
             where.Add("state = @state");
             parameters.Add(("state", state.Name()));
         }
-        if (query.After is not null)
+        if (query.After is { } after)
         {
-            // Keyset paging, newest first: rows strictly before the cursor's row.
-            where.Add("(created_at < (SELECT created_at FROM recordings WHERE id = @after) OR (created_at = (SELECT created_at FROM recordings WHERE id = @after) AND id < @after))");
-            parameters.Add(("after", query.After));
+            // Keyset paging, newest first: rows strictly before the cursor's position.
+            where.Add("(created_at < @after_at OR (created_at = @after_at AND id < @after_id))");
+            parameters.Add(("after_at", Time(after.CreatedAt)));
+            parameters.Add(("after_id", after.Id));
         }
         var sql = $"{RecordingColumns} {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY created_at DESC, id DESC LIMIT @limit";
         var rows = await QueryAsync(sql, parameters, ReadRecording, cancellationToken).ConfigureAwait(false);
         var more = rows.Count > query.Limit;
         if (more) rows.RemoveAt(rows.Count - 1);
-        return new RecordingPage(rows, more ? rows[^1].Id : null);
+        return new RecordingPage(rows, more ? new RecordingCursor(rows[^1].CreatedAt, rows[^1].Id) : null);
     }
 
     public async Task<IReadOnlyList<RecordingRecord>> ListRecordingsInStatesAsync(IReadOnlyList<RecordingState> states, CancellationToken cancellationToken)

@@ -117,7 +117,7 @@ public sealed class ServiceRecordingsCliTests(CephFixture ceph, ITestOutputHelpe
         Assert.Equal("{\n  \"recordings\": []\n}\n", none.StandardOutputText);
 
         var stop = await HostAsync("stop", id);
-        Assert.Equal((1, "", $"recorder: error: recording {id} has not started\nrecorder: hint: DELETE /recordings/{id} cancels it\n"),
+        Assert.Equal((1, "", $"recorder: error: recording {id} has not started\nrecorder: hint: 'recorder cancel {id}' cancels it\n"),
             (stop.ExitCode, stop.StandardOutputText, stop.StandardError));
 
         // Another host sees nothing of it: the same answer as for a recording that does not exist.

@@ -182,6 +182,24 @@ public sealed class ServiceApiTests(CephFixture ceph, ITestOutputHelper log) : I
     }
 
     [Fact]
+    public async Task A_listing_goes_on_past_a_recording_cancelled_between_its_pages()
+    {
+        var (_, token) = await _service.AddHostAsync("Jon", [AliceKey]);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++) ids.Add(await _service.ScheduleAsync(token, new { meeting = "synthetic://", start = Tomorrow }));
+        using var client = _service.Client(token);
+        using var first = JsonDocument.Parse(await client.GetStringAsync("/recordings?limit=2"));
+        Assert.Equal([ids[2], ids[1]], first.RootElement.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("recordingId").GetString()));
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/recordings/{ids[1]}")).StatusCode); // the cursor's own recording
+        var next = first.RootElement.GetProperty("next").GetString();
+        Assert.Equal([ids[0]], await IdsAsync(client, $"/recordings?limit=2&after={next}"));
+        await AssertProblemAsync(await client.GetAsync("/recordings?after=bm9wZQ"), 400, "after: not a cursor of this listing: pass the 'next' value of the previous page");
+        await AssertProblemAsync(await client.GetAsync("/recordings?limit=many"), 400, "limit: a whole number from 1 to 200");
+        await AssertProblemAsync(await client.GetAsync("/recordings?state=done"), 400,
+            "state: 'done' is not a state: scheduled, joining, recording, finalizing, completed, failed");
+    }
+
+    [Fact]
     public async Task The_service_describes_itself_and_reports_readiness_and_metrics()
     {
         using var anonymous = _service.Client(token: null);

@@ -42,7 +42,15 @@ public sealed class ServiceConfigurationTests
     [InlineData(new[] { "--bucket" }, "--bucket needs a value")]
     [InlineData(new[] { "--buckets", "b" }, "unknown option --buckets (known: --config, --urls, --bucket, --prefix, --postgres, --state-dir, --capacity)")]
     [InlineData(new[] { "--config", "/nonexistent/recorder.json" }, "no such configuration file: /nonexistent/recorder.json")]
+    [InlineData(new[] { "--capacity", "many" }, "--capacity: 'many' is not a whole number")]
     public void Bad_flags_are_named(string[] args, string message) => Assert.Equal(message, Load(args, []).Error);
+
+    [Theory]
+    [InlineData("RECORDER_CAPACITY", "three", "RECORDER_CAPACITY: 'three' is not a whole number")]
+    [InlineData("RECORDER_DRAIN_TIMEOUT_SECONDS", "60s", "RECORDER_DRAIN_TIMEOUT_SECONDS: '60s' is not a whole number")]
+    [InlineData("RECORDER_WEBHOOK_RETRY_DELAYS", "1,x", "RECORDER_WEBHOOK_RETRY_DELAYS: 'x' is not a whole number")]
+    public void Bad_numbers_in_variables_are_named(string variable, string value, string message) =>
+        Assert.Equal(message, Load([], new() { [variable] = value }).Error);
 
     [Fact]
     public void The_default_capacity_follows_the_measured_cost() =>
