@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The quick-start demo, from a fresh Debian 12 machine (as root): installs what
-# is missing, builds, starts a throwaway local S3 (Ceph RGW on 127.0.0.1), runs
-# `recorder demo` — a 20-second synthetic meeting recorded in real time,
-# encrypted for a new host key, uploaded, audited without the key and
-# decrypted with it — then checks the result with the stock tools (aws, age,
-# ffprobe) and stops the S3.
+# is missing, installs the recorder as README's "Install" does (the CLI compiled
+# ahead of time, the service beside it) into artifacts/recorder, starts a
+# throwaway local S3 (Ceph RGW on 127.0.0.1), runs `recorder demo` — the
+# service started, a host registered, a 20-second synthetic meeting recorded
+# through the API in real time, encrypted for the host's new key, uploaded,
+# audited without the key and decrypted with it — then checks the result with
+# the stock tools (aws, age, ffprobe) and stops everything it started.
 #
 # Leaves demo-output/host.key (the host's identity) and
 # demo-output/recording-0001.mp4 (the decrypted recording).
@@ -18,12 +20,15 @@ if ! command -v dotnet >/dev/null; then
   say "error: the .NET SDK (dotnet 10) is not on PATH"
   exit 1
 fi
-"$ROOT/localstack/install.sh" base ffmpeg age ceph awscli
+"$ROOT/localstack/install.sh" base ffmpeg age ceph awscli aot
 
 export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-say "building (Release)"
-dotnet build "$ROOT/Recorder.Cli/Recorder.Cli.csproj" -c Release -nodeReuse:false -p:UseSharedCompilation=false -v q -clp:ErrorsOnly
-RECORDER="$ROOT/Recorder.Cli/bin/Release/net10.0/recorder"
+INSTALL="$ROOT/artifacts/recorder"
+FLAGS=(-c Release -r linux-x64 -nodeReuse:false -p:UseSharedCompilation=false -v q -clp:ErrorsOnly)
+say "installing recorder into $INSTALL (README, \"Install\"): the CLI compiled ahead of time, then the service"
+dotnet publish "$ROOT/Recorder.Cli" "${FLAGS[@]}" -p:PublishAot=true -o "$INSTALL"
+dotnet publish "$ROOT/Recorder.Service" "${FLAGS[@]}" -o "$INSTALL/service"
+RECORDER="$INSTALL/recorder"
 
 OUT="$ROOT/demo-output"
 WORK=$(mktemp -d)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using Amazon.S3;
+using Recorder.Cli.Api;
 using Recorder.Cli.IO;
 using Recorder.Cli.S3;
 using Recorder.Crypto;
@@ -12,11 +13,15 @@ using Recorder.Storage;
 namespace Recorder.Cli.Commands;
 
 /// <summary>
-/// <c>recorder demo</c>: the quick start. A host creates a key, a 20-second
-/// synthetic meeting (one participant leaves, one joins) is recorded in real
-/// time into S3, encrypted for that key only; then an auditor checks the
-/// stored objects without a key, and the archivist decrypts them with it.
-/// Needs an S3 endpoint (scripts/demo.sh starts a local one).
+/// <c>recorder demo</c>: the quick start, the product as a host uses it. A host
+/// creates a key; the service starts (embedded store); the operator registers
+/// the host with its public key; the host asks the API for a recording of a
+/// 20-second synthetic meeting (one participant leaves, one joins) and follows
+/// its states while a recording process records it in real time into S3,
+/// encrypted for that key only; then an auditor checks the stored objects
+/// without a key, and the archivist decrypts them with it. Needs an S3
+/// endpoint (scripts/demo.sh starts a local one) and the service installed
+/// beside recorder (README, "Install").
 /// </summary>
 public sealed class DemoCommand : ICliCommand
 {
@@ -49,20 +54,32 @@ public sealed class DemoCommand : ICliCommand
 
             var bucketName = parse.GetValue(bucket)!;
             await EnsureBucketAsync(context.Services.S3, bucketName, ct);
-            Say(context, $"2. recording {parse.GetValue(meeting)} in real time, encrypted for the host's key only");
-            var (manifest, manifestUri) = await RecordingRun.RunAsync(context, new RecordingRequest
+            await using var service = await DemoService.StartAsync(context, bucketName, ct);
+            Say(context, $"2. the service runs at {service.Operator.DisplayUrl} (process {service.ProcessId}, embedded store, bucket {bucketName})");
+            string hostToken;
+            using (var asOperator = new ServiceClient(service.Operator))
             {
-                MeetingUri = parse.GetValue(meeting)!,
-                Recipients = [host.Recipient],
-                Bucket = bucketName,
-                HostId = RecordCommand.HostIdFrom(host.Recipient),
-            }, ct);
+                var created = await asOperator.SendAsync(HttpMethod.Post, "hosts", new CreateHostRequest("Demo host", [host.Recipient.ToString()], null, null, null),
+                    ApiJson.Default.CreateHostRequest, ApiJson.Default.HostCreated, null, ct);
+                hostToken = created.Token;
+                Say(context, $"3. the operator registered the host: {created.HostId}, with its public key only (its API token is shown once, to the host)");
+            }
+
+            using var asHost = new ServiceClient(service.As(hostToken, "the host's token"));
+            var recording = await asHost.SendAsync(HttpMethod.Post, "recordings", new CreateRecordingRequest(parse.GetValue(meeting)!, null, null, null, null, null),
+                ApiJson.Default.CreateRecordingRequest, ApiJson.Default.RecordingCreated, null, ct);
+            Say(context, $"4. the host asked for a recording of {parse.GetValue(meeting)}: {recording.RecordingId}; following its states");
+            var final = await FollowAsync(context, asHost, recording.RecordingId, ct);
+            if (final.State != "completed")
+                throw new CliException($"recording {final.RecordingId} {final.State}: {final.Error ?? final.EndReason}");
+            var manifestUri = final.Manifest ?? throw new CliException($"recording {final.RecordingId} completed without a manifest");
+            var manifest = RecordingManifest.Parse(await ReadObjectAsync(context, manifestUri, ct));
 
             var store = new S3ObjectStore(context.Services.S3);
-            Say(context, $"3. an auditor checks {manifestUri} without any key");
+            Say(context, $"5. an auditor checks {manifestUri} without any key");
             foreach (var segment in manifest.Segments) await AuditAsync(context, store, segment, ct);
 
-            Say(context, "4. the archivist decrypts with the host's key");
+            Say(context, "6. the archivist decrypts with the host's key");
             var files = new List<string>();
             foreach (var segment in manifest.Segments)
                 files.Add(await DecryptAsync(context, store, segment, host, Path.Combine(dir, $"recording-{segment.Number:0000}.mp4"), ct));
@@ -80,6 +97,34 @@ public sealed class DemoCommand : ICliCommand
     }
 
     private static void Say(CliContext context, string line) => context.Output.Notice($"recorder: demo: {line}");
+
+    /// <summary>Polls the recording, telling each state as it is reached, until it completes or fails.</summary>
+    private static async Task<RecordingView> FollowAsync(CliContext context, ServiceClient client, string id, CancellationToken ct)
+    {
+        string? last = null;
+        var started = DateTimeOffset.UtcNow;
+        while (true)
+        {
+            var view = await client.GetAsync($"recordings/{ServiceClient.Segment(id)}", ApiJson.Default.RecordingView, ct);
+            if (view.State != last)
+            {
+                last = view.State;
+                Say(context, string.Create(CultureInfo.InvariantCulture, $"   {(DateTimeOffset.UtcNow - started).TotalSeconds,5:0.0} s  {view.State}")
+                    + (view.State == "recording" ? " (the first frame was captured)" : ""));
+            }
+            if (view.State is "completed" or "failed") return view;
+            await Task.Delay(250, ct);
+        }
+    }
+
+    private static async Task<byte[]> ReadObjectAsync(CliContext context, string uri, CancellationToken ct)
+    {
+        var location = S3Uri.Parse(uri);
+        await using var stored = await S3SeekableReadStream.OpenAsync(new S3ObjectStore(context.Services.S3), location.Bucket, location.Key, cancellationToken: ct);
+        using var copy = new MemoryStream();
+        await stored.CopyToAsync(copy, ct);
+        return copy.ToArray();
+    }
 
     private static async Task EnsureBucketAsync(IAmazonS3 s3, string bucket, CancellationToken ct)
     {

@@ -14,9 +14,18 @@ public sealed class DemoCommandTests(CephFixture ceph) : IDisposable
     {
         var bucket = await ceph.CreateBucketAsync("demo");
         var run = await CliRunner.RunAsync(["demo", "--output", _folder, "--bucket", bucket, "--meeting", "synthetic://?participants=2&seconds=3&pace=fast"],
-            environment: CliRunner.CephEnvironment(ceph.Options));
+            environment: Environment());
         Assert.True(run.ExitCode == 0, run.StandardError);
         Assert.Contains("sha256 matches the manifest, age v1 for x25519:", run.StandardError);
+        // The product as a host uses it: through the service, state by state.
+        foreach (var step in new[] { "2. the service runs at http://127.0.0.1:", "3. the operator registered the host: host-", "4. the host asked for a recording of " })
+            Assert.Contains(step, run.StandardError);
+        var states = System.Text.RegularExpressions.Regex.Matches(run.StandardError, @"^recorder: demo: +\d+\.\d s  (\w+)", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value).ToList();
+        string[] order = ["scheduled", "joining", "recording", "finalizing", "completed"];
+        Assert.Equal(states.OrderBy(s => Array.IndexOf(order, s)), states); // in order, each once (a fast recording may skip one between polls)
+        Assert.Equal(states.Count, states.Distinct().Count());
+        Assert.Equal("completed", states[^1]);
 
         var key = Path.Combine(_folder, "host.key");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
@@ -42,7 +51,7 @@ public sealed class DemoCommandTests(CephFixture ceph) : IDisposable
         var key = Path.Combine(_folder, "host.key");
         await File.WriteAllTextAsync(key, "AGE-SECRET-KEY-1 an earlier key\n");
         var run = await CliRunner.RunAsync(["demo", "--output", _folder, "--bucket", bucket, "--meeting", "synthetic://?participants=1&seconds=1&pace=fast"],
-            environment: CliRunner.CephEnvironment(ceph.Options));
+            environment: Environment());
         Assert.True(run.ExitCode == 0, run.StandardError);
         var kept = Assert.Single(Directory.GetFiles(_folder), f => Path.GetFileName(f).StartsWith("host.key.", StringComparison.Ordinal));
         Assert.Equal("AGE-SECRET-KEY-1 an earlier key\n", await File.ReadAllTextAsync(kept));
@@ -56,6 +65,13 @@ public sealed class DemoCommandTests(CephFixture ceph) : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("recorder: error: no S3 endpoint: AWS_ENDPOINT_URL_S3 is not set\nrecorder: hint: scripts/demo.sh starts a local S3 (Ceph) and runs this demo\n", run.StandardError);
     }
+
+    /// <summary>Ceph, and the service and recorder programs of this build (the demo runs the installed ones otherwise).</summary>
+    private Dictionary<string, string?> Environment() => new(CliRunner.CephEnvironment(ceph.Options))
+    {
+        ["RECORDER_SERVICE_PROGRAM"] = ServiceProcess.Program,
+        ["RECORDER_PROGRAM"] = ServiceInstance.RecorderProgram,
+    };
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
