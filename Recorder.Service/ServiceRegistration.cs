@@ -84,7 +84,8 @@ public static class ServiceRegistration
             .AddPolicy(Roles.Host, p => p.RequireRole(Roles.Host))
             .AddPolicy(Roles.Writers, p => p.RequireRole(Roles.Operator, Roles.Host))
             .AddPolicy(Roles.Readers, p => p.RequireRole(Roles.Operator, Roles.Host, Roles.Auditor));
-        services.AddRateLimiter(ConfigureRateLimiter);
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<RecorderServiceOptions>(ConfigureRateLimiter);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.DescribeFrameworkStatus);
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -158,29 +159,17 @@ public static class ServiceRegistration
         });
     }
 
-    private static void ConfigureRateLimiter(RateLimiterOptions options)
+    private static void ConfigureRateLimiter(RateLimiterOptions options, RecorderServiceOptions settings)
     {
         options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-        {
-            var settings = context.RequestServices.GetRequiredService<RecorderServiceOptions>();
-            var key = context.User.FindFirstValue(Roles.PrincipalIdClaim) is { } principal
+        options.GlobalLimiter = new TokenRateLimiter(context => context.User.FindFirstValue(Roles.PrincipalIdClaim) is { } principal
                 ? $"principal:{principal}"
-                : $"address:{context.Connection.RemoteIpAddress}";
-            return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = settings.RateLimitBurst,
-                TokensPerPeriod = settings.RateLimitPerSecond,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
-        });
+                : $"address:{context.Connection.RemoteIpAddress}",
+            settings.RateLimitPerSecond, settings.RateLimitBurst);
         options.OnRejected = async (context, _) =>
         {
             if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                 context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var settings = context.HttpContext.RequestServices.GetRequiredService<RecorderServiceOptions>();
             await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "too many requests for this token",
                 $"at most {settings.RateLimitPerSecond} requests per second, bursts of {settings.RateLimitBurst}; wait and retry").ConfigureAwait(false);
         };

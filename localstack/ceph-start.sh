@@ -16,7 +16,7 @@ set -euo pipefail
 log() { echo "ceph-start: $*" >&2; }
 die() { echo "ceph-start: error: $*" >&2; exit 1; }
 
-for b in ceph-mon ceph-osd radosgw radosgw-admin ceph ceph-authtool monmaptool uuidgen curl; do
+for b in ceph-mon ceph-osd radosgw radosgw-admin ceph rados ceph-authtool monmaptool uuidgen curl; do
   command -v "$b" >/dev/null || die "$b not found (run localstack/install.sh ceph base)"
 done
 
@@ -152,6 +152,17 @@ wait_for 120 "the S3 endpoint" curl -sf -o /dev/null "http://127.0.0.1:$RGW_PORT
 radosgw-admin user create --uid recorder --display-name "Recorder tests" \
   --access-key "$ACCESS_KEY" --secret "$SECRET_KEY" >/dev/null 2>&1 \
   || die "radosgw-admin user create failed"
+
+# The gateway creates its bucket pools on the first bucket, object and multipart
+# upload, which made the first write after a start take 3-4 s more (a benchmark's
+# first "time to first frame", a test's first upload). Made here instead.
+for pool in default.rgw.buckets.index default.rgw.buckets.data default.rgw.buckets.non-ec; do
+  ceph osd pool create "$pool" >/dev/null 2>&1 || die "ceph osd pool create $pool failed"
+  ceph osd pool application enable "$pool" rgw >/dev/null 2>&1 || die "ceph osd pool application enable $pool failed"
+done
+# (No manager runs here, so `ceph pg stat` would wait forever: a write to each pool says it is active.)
+wait_for 60 "the bucket pools" bash -c 'for p in default.rgw.buckets.index default.rgw.buckets.data default.rgw.buckets.non-ec; do
+  timeout 5 rados -p "$p" put recorder-probe /dev/null && timeout 5 rados -p "$p" rm recorder-probe || exit 1; done'
 
 {
   echo "export RECORDER_CEPH_DIR=$DIR"

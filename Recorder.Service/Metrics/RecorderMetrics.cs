@@ -25,6 +25,9 @@ public sealed class RecorderMetrics
 
     public RecorderMetrics()
     {
+        // The default registry's samplers (event counters, meters, process figures) would cost CPU every
+        // second for metrics nobody scrapes: this service exports only its own registry.
+        Prometheus.Metrics.SuppressDefaultMetrics();
         Registry = Prometheus.Metrics.NewCustomRegistry();
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         _active = factory.CreateGauge("recorder_recordings_active", "Recordings whose recording process runs on this worker.");
