@@ -24,7 +24,11 @@ public sealed class RecordCommand : ICliCommand
 
     public Command Build(CliContext context)
     {
-        var meeting = new Option<string>("--meeting") { Description = "the meeting: synthetic://?participants=4&seconds=20 or janus://HOST:PORT/janus?room=R", HelpName = "URI", Required = true };
+        var meeting = new Option<string?>("--meeting")
+        {
+            Description = $"the meeting: synthetic://?participants=4&seconds=20 or janus://HOST:PORT/janus?room=R (or ${MeetingVariable})",
+            HelpName = "URI",
+        };
         var recipients = new Option<string[]>("--recipient", "-r") { Description = "encrypt for RECIPIENT: the host's age1… key or kms:KEY-ARN (repeatable)", HelpName = "RECIPIENT" };
         var host = new Option<string?>("--host") { Description = "the host's id, used in object keys (default: from the first recipient)", HelpName = "HOST" };
         var bucket = new Option<string>("--bucket") { Description = "the S3 bucket", HelpName = "B", Required = true };
@@ -45,7 +49,7 @@ public sealed class RecordCommand : ICliCommand
             if (parse.GetValue(events) && parse.GetValue(json))
                 throw CliException.Usage("--events and --json cannot be used together",
                     "--events prints a JSON line per event as it happens, --json one document at the end: choose one");
-            var request = BuildRequest(context, parse.GetValue(meeting)!, parse.GetValue(recipients) ?? [], parse.GetValue(host),
+            var request = BuildRequest(context, MeetingUri(context, parse.GetValue(meeting)), parse.GetValue(recipients) ?? [], parse.GetValue(host),
                 parse.GetValue(bucket)!, parse.GetValue(prefix)!, parse.GetValue(duration), parse.GetValue(layout)!, parse.GetValue(size)!,
                 parse.GetValue(displayName)) with { RecordingId = CheckRecordingId(parse.GetValue(recordingId)) };
             if (parse.GetValue(events)) return await RunWithEventsAsync(context, request, ct);
@@ -99,6 +103,19 @@ public sealed class RecordCommand : ICliCommand
         id is null || RecordingLocation.IsValidId(id)
             ? id
             : throw CliException.Usage($"--recording-id {id}: expected {RecordingLocation.IdRule}", "e.g. --recording-id rec-2026-0001");
+
+    /// <summary>
+    /// The meeting URI may come from the environment instead of --meeting: a Janus PIN or
+    /// room secret in a command line is readable by every user of the machine (ps), the
+    /// environment only by the process's owner. The service passes it so.
+    /// </summary>
+    public const string MeetingVariable = "RECORDER_MEETING";
+
+    private static string MeetingUri(CliContext context, string? flag) =>
+        flag ?? (context.Console.Environment(MeetingVariable) is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : throw CliException.Usage("which meeting? give --meeting URI",
+                $"or set {MeetingVariable}, which keeps a PIN or room secret out of the process list"));
 
     private static RecordingRequest BuildRequest(CliContext context, string meetingUri, string[] recipientTexts, string? host,
         string bucket, string prefix, string? duration, string layout, string size, string? displayName)

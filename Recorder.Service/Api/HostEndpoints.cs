@@ -17,14 +17,15 @@ public static class HostEndpoints
         hosts.MapGet("/", async (IRecorderStore store, CancellationToken ct) => TypedResults.Ok((await store.ListHostsAsync(ct)).Select(Views.Of).ToArray()))
             .WithSummary("every host");
         hosts.MapGet("/{id}", async (string id, IRecorderStore store, CancellationToken ct) =>
-            await store.GetHostAsync(id, ct) is { } host ? TypedResults.Ok(Views.Of(host)) : Problems.NotFound($"host {id}"));
+                await store.GetHostAsync(id, ct) is { } host ? TypedResults.Ok(Views.Of(host)) : Problems.NotFound($"host {id}"))
+            .Produces<HostView>().ProducesProblem(StatusCodes.Status404NotFound);
         hosts.MapPatch("/{id}", UpdateAsync).Accepts<UpdateHostRequest>("application/json").Produces<HostUpdated>()
             .WithSummary("change a host's name, recipients (for recordings that start afterwards), display name or webhook");
         hosts.MapPost("/{id}/token", RotateAsync).Produces<TokenIssued>().WithSummary("a new token for the host; the old one stops working");
 
         app.MapGet("/hosts/me", async (HttpContext context, IRecorderStore store, CancellationToken ct) =>
                 await store.GetHostAsync(Caller.From(context.User).PrincipalId, ct) is { } host ? TypedResults.Ok(Views.Of(host)) : Problems.NotFound("host"))
-            .WithTags("hosts").RequireAuthorization(Roles.Host).WithSummary("the calling host's registration");
+            .WithTags("hosts").RequireAuthorization(Roles.Host).Produces<HostView>().WithSummary("the calling host's registration");
 
         var auditors = app.MapGroup("/auditors").WithTags("auditors").RequireAuthorization(Roles.Operator);
         auditors.MapPost("/", CreateAuditorAsync).Accepts<CreateAuditorRequest>("application/json").Produces<AuditorCreated>(StatusCodes.Status201Created);

@@ -29,11 +29,15 @@ public static class RecordingEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("start a recording now, or schedule it");
-        group.MapGet("/", ListAsync).WithSummary("the caller's recordings (every host's for operators and auditors), newest first");
-        group.MapGet("/{id}", GetAsync).WithSummary("a recording's state, the time of each state, segments, manifest, dropped frames, error");
+        group.MapGet("/", ListAsync).Produces<RecordingList>().ProducesValidationProblem()
+            .WithSummary("the caller's recordings (every host's for operators and auditors), newest first");
+        group.MapGet("/{id}", GetAsync).Produces<RecordingView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("a recording's state, the time of each state, segments, manifest, dropped frames, error");
         group.MapPost("/{id}/stop", StopAsync).RequireAuthorization(Roles.Writers)
+            .Produces<RecordingView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("finish the current segment and end the recording");
         group.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Roles.Writers)
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("cancel a recording that has not started");
     }
 

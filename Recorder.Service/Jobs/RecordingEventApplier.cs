@@ -50,7 +50,8 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, Recording
                 case RecordingEvent.Completed:
                     if (e.VideoFramesDropped is { } dropped)
                         await services.Store.SetProgressAsync(recording.Id, dropped, (await CurrentAsync())?.BytesUploaded ?? 0, CancellationToken.None).ConfigureAwait(false);
-                    await EndAsync(RecordingState.Completed, stopReason ?? e.Reason, null).ConfigureAwait(false);
+                    if (Captured) await EndAsync(RecordingState.Completed, stopReason ?? e.Reason, null).ConfigureAwait(false);
+                    else await EndAsync(RecordingState.Failed, stopReason ?? e.Reason, $"the recording ended before its first frame was captured ({stopReason ?? e.Reason})").ConfigureAwait(false);
                     break;
                 case RecordingEvent.Failed:
                     await EndAsync(RecordingState.Failed, stopReason, e.Error ?? "the recording process failed without saying why").ConfigureAwait(false);

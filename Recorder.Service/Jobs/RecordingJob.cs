@@ -46,6 +46,18 @@ public sealed class RecordingJob(RecordingServices services, ILogger<RecordingJo
         if (late > TimeSpan.FromSeconds(5))
             logger.LogWarning("recording {RecordingId} starts {Seconds:0.0} s after its start time (it waited for room on a worker)", recordingId, late.TotalSeconds);
         services.Metrics.RecordingStarted(recordingId);
-        await new RecordingRun(recording with { State = RecordingState.Joining }, host, services, logger).RunAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await new RecordingRun(recording with { State = RecordingState.Joining }, host, services, logger).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The bookkeeping failed (the store, most likely), not necessarily the recording: say so where it can be seen.
+            logger.LogError(e, "recording {RecordingId}: its job failed", recordingId);
+            services.Metrics.RecordingEnded(recordingId, RecordingState.Failed.Name());
+            await services.Store.SetStateAsync(recordingId, RecordingState.Failed, services.Clock.GetUtcNow(), null,
+                $"the service could not follow the recording: {e.Message}", CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
     }
 }

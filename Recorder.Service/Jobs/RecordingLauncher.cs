@@ -54,13 +54,19 @@ public sealed class RecordingLauncher
     /// <summary>Variables to set (null: remove) on top of the service's environment.</summary>
     public IReadOnlyDictionary<string, string?> ChildEnvironment { get; }
 
+    /// <summary>
+    /// The meeting goes in the environment (RECORDER_MEETING), not in the arguments: a Janus
+    /// PIN or room secret in a command line is readable by every user of the machine.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> EnvironmentFor(RecordingRecord recording) =>
+        new Dictionary<string, string?>(ChildEnvironment, StringComparer.Ordinal) { ["RECORDER_MEETING"] = recording.MeetingUri };
+
     public IReadOnlyList<string> Arguments(RecordingRecord recording, HostRecord host)
     {
         List<string> arguments =
         [
             "record", "--events",
             "--recording-id", recording.Id,
-            "--meeting", recording.MeetingUri,
             "--host", recording.HostId,
             "--bucket", _options.Bucket,
             "--prefix", _options.Prefix,

@@ -37,7 +37,7 @@ internal sealed class RecordingRun(
         var launcher = services.Launcher;
         try
         {
-            child = RecordingProcess.Start(launcher.Program, launcher.Arguments(recording, host!), launcher.ChildEnvironment, logger);
+            child = RecordingProcess.Start(launcher.Program, launcher.Arguments(recording, host!), launcher.EnvironmentFor(recording), logger);
         }
         catch (Exception e) when (e is Win32Exception or IOException or InvalidOperationException)
         {

@@ -32,6 +32,18 @@ public sealed class RecordUsageTests
             + "recorder: hint: e.g. --meeting \"synthetic://?participants=4&seconds=20\"\n" },
     };
 
+    [Fact]
+    public async Task The_meeting_comes_from_the_flag_or_the_environment()
+    {
+        var none = await CliRunner.RunAsync(["record", "-r", Host, "--bucket", "b"]);
+        Assert.Equal((2, "recorder: error: which meeting? give --meeting URI\n"
+            + "recorder: hint: or set RECORDER_MEETING, which keeps a PIN or room secret out of the process list\n"), (none.ExitCode, none.StandardError));
+        // From the environment it is read and checked exactly like the flag (the service passes it so).
+        var bad = await CliRunner.RunAsync(["record", "-r", Host, "--bucket", "b"], environment: new Dictionary<string, string?> { ["RECORDER_MEETING"] = "rtmp://x" });
+        Assert.Equal(2, bad.ExitCode);
+        Assert.StartsWith("recorder: error: --meeting: unknown meeting scheme 'rtmp'", bad.StandardError);
+    }
+
     [Theory]
     [MemberData(nameof(Table))]
     public async Task Usage_errors_exit_2_with_the_exact_message_and_nothing_on_stdout(string guards, string[] extra, string stderr)

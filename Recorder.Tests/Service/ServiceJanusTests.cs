@@ -22,16 +22,21 @@ public sealed class ServiceJanusTests(JanusFixture janus, CephFixture ceph, ITes
         var (hostKey, recipient) = files.NewIdentity("host.key");
         var room = janus.NewRoom();
         using var admin = new JanusAdmin(janus.Instance.ApiUrl);
-        await admin.CreateRoomAsync(room);
+        const string secret = "room-secret-5f0c2e";
+        await admin.CreateRoomAsync(room, secret: secret);
         await using var alice = await RemotePublisher.PrepareAsync(0);
-        var (_, port) = await admin.AddRemotePublisherAsync(room, "Alice");
+        var (_, port) = await admin.AddRemotePublisherAsync(room, "Alice", secret: secret);
         alice.Start(port);
         await using var service = await ServiceInstance.StartAsync(ceph, await ceph.CreateBucketAsync("svcjanus"), output: log);
         var (_, token) = await service.AddHostAsync("Acme", [recipient], displayName: "● Recording for Acme");
 
-        var id = await service.ScheduleAsync(token, new { meeting = janus.Instance.MeetingUri(room), maxDuration = "8s", size = "640x360" });
-        await service.WaitForStateAsync(token, id, TimeSpan.FromSeconds(30), "recording");
+        var id = await service.ScheduleAsync(token, new { meeting = janus.Instance.MeetingUri(room, $"&secret={secret}"), maxDuration = "8s", size = "640x360" });
+        var running = await service.WaitForStateAsync(token, id, TimeSpan.FromSeconds(30), "recording");
         Assert.Contains("● Recording for Acme", await ParticipantsAsync(admin, room));
+        // The room's secret opens rtp_forward: it is in no command line (ps shows those to every user) and not in the API's answers.
+        Assert.Empty(CommandLinesContaining(secret));
+        Assert.Contains(CommandLinesContaining(id), l => l.Contains("record --events", StringComparison.Ordinal));
+        Assert.EndsWith("&secret=redacted", running.GetProperty("meeting").GetString());
 
         var recording = await service.WaitUntilEndedAsync(token, id, TimeSpan.FromSeconds(60));
         log.WriteLine(recording.ToString());
@@ -49,8 +54,21 @@ public sealed class ServiceJanusTests(JanusFixture janus, CephFixture ceph, ITes
         // Alice's tone in the second half (the first second may still be the room's keyframe wait).
         var share = MediaAnalysis.SegmentedToneShare(audio.AsSpan(audio.Length / 2), alice.ToneHz);
         Assert.True(share > 0.5, $"Alice's {alice.ToneHz} Hz tone share {share:0.000}");
-        await admin.DestroyRoomAsync(room);
+        await admin.DestroyRoomAsync(room, secret);
     }
+
+    private static List<string> CommandLinesContaining(string text) =>
+        Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)).Select(d =>
+        {
+            try
+            {
+                return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' ');
+            }
+            catch (IOException)
+            {
+                return "";
+            }
+        }).Where(l => l.Contains(text, StringComparison.Ordinal)).ToList();
 
     private static async Task<List<string?>> ParticipantsAsync(JanusAdmin admin, long room)
     {
