@@ -73,9 +73,10 @@ eval "$JANUS_ENV"
 JANUS_DIR=$RECORDER_JANUS_DIR
 
 say "starting PostgreSQL (127.0.0.1)"
-PG_ENV=$("$ROOT/localstack/postgres-start.sh")
-eval "$PG_ENV"
-PG_DIR=$RECORDER_PG_DIR
+# Only its folder is exported (the fixtures read the connection string there): RECORDER_POSTGRES
+# in the environment would turn every service a test starts into one on this shared database.
+PG_DIR=$("$ROOT/localstack/postgres-start.sh" | sed -n 's/^export RECORDER_PG_DIR=//p')
+export RECORDER_PG_DIR=$PG_DIR
 
 say "running tests"
 set +e

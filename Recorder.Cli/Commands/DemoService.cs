@@ -52,6 +52,8 @@ internal sealed class DemoService : IAsyncDisposable
             RedirectStandardError = true,
         };
         foreach (var a in new[] { "--urls", url, "--bucket", bucket, "--state-dir", state }) info.ArgumentList.Add(a);
+        // The demo's own service: embedded store and settings, whatever RECORDER_* the user has set.
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("RECORDER_", StringComparison.Ordinal)).ToList()) info.Environment.Remove(name);
         foreach (var name in Passed)
         {
             if (context.Console.Environment(name) is { Length: > 0 } value) info.Environment[name] = value;

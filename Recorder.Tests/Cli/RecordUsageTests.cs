@@ -41,7 +41,7 @@ public sealed class RecordUsageTests
         // From the environment it is read and checked exactly like the flag (the service passes it so).
         var bad = await CliRunner.RunAsync(["record", "-r", Host, "--bucket", "b"], environment: new Dictionary<string, string?> { ["RECORDER_MEETING"] = "rtmp://x" });
         Assert.Equal(2, bad.ExitCode);
-        Assert.StartsWith("recorder: error: --meeting: unknown meeting scheme 'rtmp'", bad.StandardError);
+        Assert.StartsWith("recorder: error: --meeting: unknown meeting URI scheme 'rtmp'", bad.StandardError);
     }
 
     [Theory]

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Recorder.Tests.Infrastructure;
@@ -44,7 +43,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public static async Task<ServiceProcess> StartAsync(CephFixture ceph, string bucket, string stateDirectory, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var info = new ProcessStartInfo(Program)
         {
             RedirectStandardOutput = true,
@@ -53,6 +52,8 @@ public sealed class ServiceProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var a in new[] { "--urls", $"http://127.0.0.1:{port}", "--bucket", bucket, "--state-dir", stateDirectory }) info.ArgumentList.Add(a);
+        // Only the settings given here: not a RECORDER_POSTGRES or RECORDER_BUCKET of whoever runs the tests.
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("RECORDER_", StringComparison.Ordinal)).ToList()) info.Environment.Remove(name);
         foreach (var (name, value) in CliRunner.CephEnvironment(ceph.Options)) info.Environment[name] = value;
         info.Environment["RECORDER_OPERATOR_TOKEN"] = ServiceInstance.DefaultOperatorToken;
         info.Environment["RECORDER_PROGRAM"] = ServiceInstance.RecorderProgram;
@@ -100,13 +101,6 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -44,14 +42,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public void FailNext(int count) => Interlocked.Exchange(ref _failNext, count);
 
     /// <summary>A receiver with a port reserved but nothing listening yet (down).</summary>
-    public static WebhookReceiver Down()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return new WebhookReceiver(port);
-    }
+    public static WebhookReceiver Down() => new(FreePort.Next());
 
     public static async Task<WebhookReceiver> StartAsync()
     {
