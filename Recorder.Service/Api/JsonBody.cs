@@ -37,7 +37,7 @@ public static class JsonBody
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (null, Problems.Result(StatusCodes.Status413PayloadTooLarge, "the request body is too large",
-                "a request body is a small JSON object (the limit is RECORDER_MAX_REQUEST_BODY_BYTES, 64 KiB by default)"));
+                "a request body is a small JSON object (at most Recorder:MaxRequestBodyBytes in the configuration file, 64 KiB by default)"));
         }
     }
 
