@@ -19,10 +19,12 @@ public sealed class ServiceConfigurationTests
     [Fact]
     public void Flags_override_variables_which_override_the_file()
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("recorder-config-").FullName, "recorder.json");
+        var folder = Directory.CreateTempSubdirectory("recorder-config-").FullName;
+        var file = Path.Combine(folder, "recorder.json");
         File.WriteAllText(file, """{"Recorder": {"Bucket": "from-file", "Prefix": "file/", "Capacity": 7, "DisplayName": "Rec"}}""");
         var (options, configuration, error) = Load(["--bucket", "from-flag", "--urls=http://127.0.0.1:9999", "--config", file],
             new() { ["RECORDER_BUCKET"] = "from-env", ["RECORDER_PREFIX"] = "env/", ["RECORDER_ALLOW_LIST"] = "janus.internal, 10.0.0.0/8" });
+        Directory.Delete(folder, recursive: true);
         Assert.Null(error);
         Assert.Equal(("from-flag", "env/", 7, "Rec"), (options.Bucket, options.Prefix, options.Capacity, options.DisplayName));
         Assert.Equal("http://127.0.0.1:9999", configuration["urls"]);
