@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Recorder.Cli.Api;
 using Recorder.Cli.IO;
+using Recorder.Pipeline;
 
 namespace Recorder.Cli.Commands;
 

@@ -18,6 +18,11 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, Recording
     /// <summary>The recording reached completed or failed.</summary>
     public bool Ended => Volatile.Read(ref _ended) == 1;
 
+    // What the events said so far, so webhooks and the last figures need no read of the store.
+    private RecordingState _state = recording.State;
+    private string? _manifest = recording.ManifestUri;
+    private long _bytesUploaded;
+
     /// <summary>The process captured its first frame.</summary>
     public bool Captured { get; private set; }
 
@@ -28,14 +33,17 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, Recording
             switch (e.Event)
             {
                 case RecordingEvent.Started when e.Manifest is not null:
+                    _manifest = e.Manifest;
                     await services.Store.SetManifestAsync(recording.Id, e.Manifest, CancellationToken.None).ConfigureAwait(false);
                     break;
                 case RecordingEvent.State when e.NewState == "recording":
                     Captured = true;
+                    _state = RecordingState.Recording;
                     if (await services.Store.SetStateAsync(recording.Id, RecordingState.Recording, e.Time, null, null, CancellationToken.None).ConfigureAwait(false))
                         await PublishAsync(WebhookEvents.RecordingStarted, RecordingState.Recording).ConfigureAwait(false);
                     break;
                 case RecordingEvent.State when e.NewState == "finalizing":
+                    _state = RecordingState.Finalizing;
                     await services.Store.SetStateAsync(recording.Id, RecordingState.Finalizing, e.Time, null, null, CancellationToken.None).ConfigureAwait(false);
                     break;
                 case RecordingEvent.Segment when e.CompletedSegment is { } s:
@@ -44,12 +52,13 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, Recording
                     await PublishAsync(WebhookEvents.SegmentCompleted, null, segment: Views.Of(segment)).ConfigureAwait(false);
                     break;
                 case RecordingEvent.Progress:
+                    _bytesUploaded = e.BytesUploaded ?? 0;
                     await services.Store.SetProgressAsync(recording.Id, e.VideoFramesDropped ?? 0, e.BytesUploaded ?? 0, CancellationToken.None).ConfigureAwait(false);
                     services.Metrics.Progress(recording.Id, e.VideoFramesDropped ?? 0, e.BytesUploaded ?? 0, e.UploadRetries ?? 0, e.PartsInFlight ?? 0);
                     break;
                 case RecordingEvent.Completed:
                     if (e.VideoFramesDropped is { } dropped)
-                        await services.Store.SetProgressAsync(recording.Id, dropped, (await CurrentAsync())?.BytesUploaded ?? 0, CancellationToken.None).ConfigureAwait(false);
+                        await services.Store.SetProgressAsync(recording.Id, dropped, _bytesUploaded, CancellationToken.None).ConfigureAwait(false);
                     if (Captured) await EndAsync(RecordingState.Completed, stopReason ?? e.Reason, null).ConfigureAwait(false);
                     else await EndAsync(RecordingState.Failed, stopReason ?? e.Reason, $"the recording ended before its first frame was captured ({stopReason ?? e.Reason})").ConfigureAwait(false);
                     break;
@@ -74,20 +83,17 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, Recording
         if (!changed) return;
         if (state == RecordingState.Failed) logger.LogWarning("recording {RecordingId} failed: {Error}", recording.Id, error);
         else logger.LogInformation("recording {RecordingId} completed: {Reason}", recording.Id, reason);
-        var current = await CurrentAsync().ConfigureAwait(false);
+        _state = state;
+        var current = await services.Store.GetRecordingAsync(recording.Id, CancellationToken.None).ConfigureAwait(false);
         await PublishAsync(state == RecordingState.Completed ? WebhookEvents.RecordingCompleted : WebhookEvents.RecordingFailed, state,
             segments: current?.Segments.Select(Views.Of).ToArray(), videoFramesDropped: current?.VideoFramesDropped, endReason: reason, error: error)
             .ConfigureAwait(false);
     }
 
-    private Task<RecordingRecord?> CurrentAsync() => services.Store.GetRecordingAsync(recording.Id, CancellationToken.None);
-
-    private async Task PublishAsync(string type, RecordingState? state, SegmentView? segment = null, IReadOnlyList<SegmentView>? segments = null,
+    private Task PublishAsync(string type, RecordingState? state, SegmentView? segment = null, IReadOnlyList<SegmentView>? segments = null,
         long? videoFramesDropped = null, string? endReason = null, string? error = null)
     {
-        var current = await CurrentAsync().ConfigureAwait(false);
-        var data = new WebhookData(recording.Id, recording.HostId, (state ?? current?.State ?? RecordingState.Recording).Name(), current?.ManifestUri,
-            segment, segments, videoFramesDropped, endReason, error);
-        await services.Webhooks.PublishAsync(recording.HostId, type, data, CancellationToken.None).ConfigureAwait(false);
+        var data = new WebhookData(recording.Id, recording.HostId, (state ?? _state).Name(), _manifest, segment, segments, videoFramesDropped, endReason, error);
+        return services.Webhooks.PublishAsync(recording.HostId, type, data, CancellationToken.None);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Recorder.Pipeline;
 using Recorder.Pipeline.Events;
 
 namespace Recorder.Service.Jobs;
@@ -15,7 +16,6 @@ namespace Recorder.Service.Jobs;
 /// </summary>
 internal sealed class RecordingProcess : IAsyncDisposable
 {
-    private const int SigTerm = 15;
     private const int TailLines = 20;
     private readonly Process _process;
     private readonly Queue<string> _stderrTail = new();
@@ -75,7 +75,7 @@ internal sealed class RecordingProcess : IAsyncDisposable
     /// <summary>The first SIGTERM finishes the segment; a second aborts.</summary>
     public void Terminate()
     {
-        if (!_process.HasExited && Kill(_process.Id, SigTerm) != 0)
+        if (!_process.HasExited && !ProcessSignals.Terminate(_process.Id))
             _logger.LogWarning("could not signal the recording process {Pid} (errno {Errno})", _process.Id, Marshal.GetLastPInvokeError());
     }
 
@@ -128,7 +128,4 @@ internal sealed class RecordingProcess : IAsyncDisposable
         await _process.WaitForExitAsync().ConfigureAwait(false);
         _process.Dispose();
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

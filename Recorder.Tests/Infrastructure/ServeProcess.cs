@@ -12,7 +12,6 @@ namespace Recorder.Tests.Infrastructure;
 /// </summary>
 public sealed class ServeProcess : IDisposable
 {
-    private const int SigTerm = 15;
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource<string> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -67,7 +66,7 @@ public sealed class ServeProcess : IDisposable
     /// <summary>SIGTERM, then the exit code.</summary>
     public async Task<int> StopAsync(TimeSpan timeout)
     {
-        if (Kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill failed (errno {Marshal.GetLastPInvokeError()})");
+        if (!Recorder.Pipeline.ProcessSignals.Terminate(_process.Id)) throw new InvalidOperationException($"kill failed (errno {Marshal.GetLastPInvokeError()})");
         using var cancel = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cancel.Token);
         return _process.ExitCode;
@@ -79,9 +78,6 @@ public sealed class ServeProcess : IDisposable
         lock (_log) _log.Append(line).Append('\n');
         if (Regex.Match(line, @"Now listening on: (http://127\.0\.0\.1:\d+)") is { Success: true } m) _listening.TrySetResult(m.Groups[1].Value);
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 
     public void Dispose()
     {
