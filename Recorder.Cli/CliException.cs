@@ -19,4 +19,11 @@ public static class CliExitCodes
     public const int Failure = 1;
     public const int Usage = 2;
     public const int Violation = 3;
+
+    /// <summary>
+    /// Partial: <c>decrypt</c> of a file cut short (no final chunk) wrote the authenticated
+    /// prefix, the plaintext of every complete chunk before the cut, and committed it; the
+    /// rest of the file is missing. Any other damage is <see cref="Failure"/>, with no output.
+    /// </summary>
+    public const int Partial = 4;
 }

@@ -11,4 +11,17 @@ public sealed record AgeDecryptOptions
 
     /// <summary>Chunks (64 KiB of plaintext each) read and authenticated together before any is released.</summary>
     public int ChunksPerBatch { get; init; } = 32;
+
+    /// <summary>
+    /// Accept a file that was cut short (a recording segment completed from the parts
+    /// uploaded before its worker died): when the file ends without a final chunk, either
+    /// exactly after a chunk or inside one, and every chunk before the cut authenticates as
+    /// a non-final chunk, decryption ends there without an error and the
+    /// <see cref="AgeDecryptResult"/> says so. The bytes of a partial last chunk cannot be
+    /// authenticated and are dropped. A file with no complete chunk, a chunk that does not
+    /// authenticate, or data after the final chunk fail as without this option. Only
+    /// <see cref="AgeDecryptor.DecryptAsync(System.IO.Stream, System.IO.Stream, IReadOnlyList{IIdentity}, AgeDecryptOptions?, CancellationToken)"/>
+    /// and its file overload, which report the truncation, accept it.
+    /// </summary>
+    public bool AllowTruncated { get; init; }
 }

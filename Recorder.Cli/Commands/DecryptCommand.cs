@@ -9,8 +9,12 @@ namespace Recorder.Cli.Commands;
 /// KMS stanzas are tried with the caller's AWS credentials after the identity
 /// files (so -i may be left out for a KMS-only file). A file DEST is written
 /// owner-only under a temporary name and renamed only after the whole file (or
-/// range) authenticated; stdout receives only authenticated chunks, but a file cut
-/// short is only known at its end, after the chunks before the cut were written.
+/// range) authenticated; stdout receives only authenticated chunks, but a damaged
+/// file is only known where the damage is, after the chunks before it were written.
+/// A whole file cut short (no final chunk: a segment whose worker died) is not a
+/// failure but a partial result: the plaintext of its complete chunks is written and
+/// committed, a warning says how much, and the exit status is
+/// <see cref="CliExitCodes.Partial"/>. Random access to such a file still fails.
 /// </summary>
 public sealed class DecryptCommand : ICliCommand
 {
@@ -33,16 +37,16 @@ public sealed class DecryptCommand : ICliCommand
                 await using var input = await InputSource.OpenAsync(parse.GetValue(source)!, context, ct);
                 await using var target = await OutputTarget.OpenAsync(parse.GetValue(output), context, privateFile: true, ct);
                 var options = new AgeDecryptOptions { LeaveOpen = true };
+                AgeDecryptResult? whole = null;
                 if (from is null && count is null && InputSource.RegularFileHandle(input) is { } file)
                 {
                     // A regular file: read and opened on every core at once, released in order.
-                    await AgeDecryptor.DecryptFileAsync(file, target.Stream, ids, options, ct);
+                    whole = await AgeDecryptor.DecryptAsync(file, target.Stream, ids, options with { AllowTruncated = true }, ct);
                 }
                 else if (from is null && count is null)
                 {
                     await using var ahead = new ReadAheadStream(input);
-                    await using var plain = await AgeDecryptor.OpenAsync(ahead, ids, options, ct);
-                    await plain.CopyToAsync(target.Stream, InputSource.CopyBufferBytes, ct);
+                    whole = await AgeDecryptor.DecryptAsync(ahead, target.Stream, ids, options with { AllowTruncated = true }, ct);
                 }
                 else
                 {
@@ -57,7 +61,10 @@ public sealed class DecryptCommand : ICliCommand
                     await StreamCopy.CopyAsync(plain, target.Stream, Math.Min(count ?? long.MaxValue, plain.Length - start), ct);
                 }
                 await target.CommitAsync();
-                return CliExitCodes.Success;
+                if (whole is not { IsTruncated: true }) return CliExitCodes.Success;
+                context.Output.Warning($"truncated after {whole.PlaintextLengthBytes} bytes of plaintext ({whole.ChunkCount} complete chunks); the rest of the file is missing");
+                context.Output.Hint("a recording segment cut short when its worker died ends like this; the manifest marks it \"truncated\": true");
+                return CliExitCodes.Partial;
             }
             finally
             {

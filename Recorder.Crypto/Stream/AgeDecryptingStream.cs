@@ -9,13 +9,16 @@ namespace Recorder.Crypto.Stream;
 /// only when at least one byte follows it (the buffer holds one byte more than
 /// a batch), so the last chunk is always judged by the final-chunk rules; a
 /// file cut short is reported when its end is reached, after the authenticated
-/// chunks before the cut were already returned.
+/// chunks before the cut were already returned. With <c>allowTruncated</c> such a
+/// cut ends the stream instead (<see cref="Result"/> tells), releasing only the
+/// chunks that authenticated.
 /// </summary>
 internal sealed class AgeDecryptingStream : System.IO.Stream
 {
     private readonly System.IO.Stream _source;
     private readonly PayloadCipher _cipher;
     private readonly bool _leaveOpen;
+    private readonly bool _allowTruncated;
     private readonly byte[] _ciphertext;
     private readonly byte[] _plaintext;
     private int _ciphertextCount;
@@ -24,13 +27,17 @@ internal sealed class AgeDecryptingStream : System.IO.Stream
     private long _nextChunk;
     private bool _sourceEnded;
     private bool _finished;
+    private long _plaintextLength;
+    private bool _truncated;
     private AgeDecryptionException? _failure;
 
-    public AgeDecryptingStream(System.IO.Stream source, PayloadCipher cipher, ReadOnlyMemory<byte> leftover, int chunksPerBatch, bool leaveOpen)
+    public AgeDecryptingStream(System.IO.Stream source, PayloadCipher cipher, ReadOnlyMemory<byte> leftover, int chunksPerBatch, bool leaveOpen,
+        bool allowTruncated = false)
     {
         _source = source;
         _cipher = cipher;
         _leaveOpen = leaveOpen;
+        _allowTruncated = allowTruncated;
         var batch = Math.Max(1, chunksPerBatch);
         _ciphertext = new byte[batch * AgePayloadLayout.EncryptedChunkSize + 1];
         _plaintext = new byte[batch * AgePayloadLayout.ChunkSize];
@@ -38,6 +45,11 @@ internal sealed class AgeDecryptingStream : System.IO.Stream
         leftover.CopyTo(_ciphertext);
         _ciphertextCount = leftover.Length;
     }
+
+    /// <summary>What was released, once the end of the payload was reached without an error; null before.</summary>
+    public AgeDecryptResult? Result => _finished
+        ? new AgeDecryptResult { PlaintextLengthBytes = _plaintextLength, ChunkCount = _nextChunk, IsTruncated = _truncated }
+        : null;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -125,6 +137,7 @@ internal sealed class AgeDecryptingStream : System.IO.Stream
                 OpenNonFinal(fullBytes);
                 _ciphertext[0] = _ciphertext[fullBytes];
                 _ciphertextCount = 1;
+                _plaintextLength += _plainCount;
                 return;
             }
             if (_ciphertextCount == 0)
@@ -132,9 +145,12 @@ internal sealed class AgeDecryptingStream : System.IO.Stream
             var chunks = (_ciphertextCount + AgePayloadLayout.EncryptedChunkSize - 1) / AgePayloadLayout.EncryptedChunkSize;
             var leading = (chunks - 1) * AgePayloadLayout.EncryptedChunkSize;
             OpenNonFinal(leading);
-            _plainCount += FinalChunkRules.OpenLast(_cipher, _ciphertext.AsSpan(leading, _ciphertextCount - leading),
-                _nextChunk, _plaintext.AsSpan(_plainCount));
-            _nextChunk++;
+            var last = FinalChunkRules.OpenLast(_cipher, _ciphertext.AsSpan(leading, _ciphertextCount - leading),
+                _nextChunk, _plaintext.AsSpan(_plainCount), _allowTruncated);
+            _plainCount += last.PlaintextLength;
+            if (last.Authenticated) _nextChunk++;
+            _plaintextLength += _plainCount;
+            _truncated = !last.IsFinal;
             _finished = true;
         }
         catch (AgeDecryptionException e)

@@ -38,11 +38,11 @@ internal static class FilePayload
     /// <summary>
     /// Opens the chunks that start at <paramref name="chunksStart"/> and run to the end of
     /// <paramref name="source"/>, writing only authenticated plaintext, a batch at a time
-    /// and in order; returns the plaintext length. The failures and their messages are
-    /// the streaming decryptor's.
+    /// and in order. The failures and their messages are the streaming decryptor's, and so
+    /// is the end of a file cut short when <paramref name="allowTruncated"/>.
     /// </summary>
-    public static async Task<long> OpenAsync(SafeFileHandle source, long chunksStart, PayloadCipher cipher, int chunksPerBatch,
-        System.IO.Stream destination, CancellationToken cancellationToken)
+    public static async Task<AgeDecryptResult> OpenAsync(SafeFileHandle source, long chunksStart, PayloadCipher cipher, int chunksPerBatch,
+        bool allowTruncated, System.IO.Stream destination, CancellationToken cancellationToken)
     {
         var fileLength = RandomAccess.GetLength(source);
         var chunksLength = fileLength - chunksStart;
@@ -51,7 +51,8 @@ internal static class FilePayload
         var lastChunkLength = (int)(chunksLength - (chunkCount - 1) * AgePayloadLayout.EncryptedChunkSize);
         var batchCipher = chunksPerBatch * AgePayloadLayout.EncryptedChunkSize;
         var batches = (chunkCount + chunksPerBatch - 1) / chunksPerBatch;
-        var plaintextLength = (chunkCount - 1) * AgePayloadLayout.ChunkSize + Math.Max(0, lastChunkLength - AgePayloadLayout.TagSize);
+        // Set by the last batch's worker; read after the run awaited it.
+        FinalChunkRules.LastChunk? lastChunk = null;
 
         int Open(long batch, byte[] sealedBatch, byte[] plain)
         {
@@ -60,13 +61,21 @@ internal static class FilePayload
             var last = batch == batches - 1;
             var size = (int)Math.Min(batchCipher, fileLength - offset);
             ReadBatch(source, sealedBatch, offset, size, last, fileLength, "decrypted");
-            return FinalChunkRules.OpenBatch(cipher, sealedBatch.AsMemory(0, size), first, last, lastChunkLength, chunkCount - 1, plain,
-                parallel: false);
+            var plainBytes = FinalChunkRules.OpenBatch(cipher, sealedBatch.AsMemory(0, size), first, last, lastChunkLength, chunkCount - 1, plain,
+                parallel: false, allowTruncated, out var opened);
+            if (last) lastChunk = opened;
+            return plainBytes;
         }
 
         await OrderedBatches.RunAsync(batches, cipher.MaxDegreeOfParallelism, batchCipher + 1, chunksPerBatch * AgePayloadLayout.ChunkSize,
             Open, destination.WriteAsync, cancellationToken).ConfigureAwait(false);
-        return plaintextLength;
+        var final = lastChunk ?? throw new InvalidOperationException("the last batch did not report its last chunk");
+        return new AgeDecryptResult
+        {
+            PlaintextLengthBytes = (chunkCount - 1) * AgePayloadLayout.ChunkSize + final.PlaintextLength,
+            ChunkCount = final.Authenticated ? chunkCount : chunkCount - 1,
+            IsTruncated = !final.IsFinal,
+        };
     }
 
     /// <summary>
