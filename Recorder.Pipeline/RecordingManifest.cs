@@ -25,8 +25,18 @@ public sealed record RecordingManifest
     public required IReadOnlyList<string> Recipients { get; init; }
     public required string WorkerBuild { get; init; }
     public required ManifestVideo Video { get; init; }
+    /// <summary>Every stored segment, in order (a take-over's segments follow the ones before it).</summary>
     public required IReadOnlyList<ManifestSegment> Segments { get; init; }
     public ManifestStats? Stats { get; init; }
+    /// <summary>When the first frame of the recording was captured: media time 0 of every segment's <c>mediaStartSeconds</c>.</summary>
+    public DateTimeOffset? FirstFrameAt { get; init; }
+    /// <summary>The lease epoch (fencing counter) of the worker that wrote this version; null outside the service.</summary>
+    public long? LeaseEpoch { get; init; }
+    /// <summary>
+    /// Segments being written when this version was stored (every few seconds): if their worker dies, the take-over
+    /// completes them as truncated segments and takes their times and fragment index from here.
+    /// </summary>
+    public IReadOnlyList<ManifestOpenSegment>? OpenSegments { get; init; }
 
     public byte[] ToJsonBytes() => JsonSerializer.SerializeToUtf8Bytes(this, ManifestJson.Default.RecordingManifest);
 
@@ -49,11 +59,33 @@ public sealed record ManifestSegment
     public required DateTimeOffset StartedAt { get; init; }
     public required DateTimeOffset EndedAt { get; init; }
     public required string EndReason { get; init; }
+    /// <summary>
+    /// The object holds only what was uploaded before its worker died: an authenticated prefix without a final chunk
+    /// (<c>recorder decrypt</c> writes it and exits 4; the stock <c>age -d</c> prints it and then fails).
+    /// </summary>
     public bool Truncated { get; init; }
+    /// <summary>True when <see cref="DurationSeconds"/> of a truncated segment is estimated past its last known fragment (from its bytes).</summary>
+    public bool? DurationEstimated { get; init; }
+    /// <summary>Media seconds missing between the end of the segment before and the start of this one (null for the first).</summary>
+    public double? GapBeforeSeconds { get; init; }
     public required IReadOnlyList<string> Recipients { get; init; }
     /// <summary>Bytes of ftyp + moov at the start of the plaintext: prepend them to any range of fragments.</summary>
     public long? InitSegmentBytes { get; init; }
     /// <summary>[media seconds within the segment, plaintext byte offset] of each fragment.</summary>
+    public required IReadOnlyList<double[]> Fragments { get; init; }
+}
+
+/// <summary>A segment still being written: where it is, when and at which media time it started, and its fragment index so far.</summary>
+public sealed record ManifestOpenSegment
+{
+    public required int Number { get; init; }
+    public required string Location { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public required double MediaStartSeconds { get; init; }
+    /// <summary>Plaintext the encoder had produced when this was written.</summary>
+    public required long PlaintextBytes { get; init; }
+    public required DateTimeOffset CheckpointAt { get; init; }
+    public long? InitSegmentBytes { get; init; }
     public required IReadOnlyList<double[]> Fragments { get; init; }
 }
 

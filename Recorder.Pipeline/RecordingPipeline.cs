@@ -36,7 +36,10 @@ public sealed partial class RecordingPipeline(MeetingSource source, IRecordingOu
     private readonly SegmentUploads _uploads = new();
     private readonly List<ManifestSegment> _segments = [];
     private readonly SemaphoreSlim _manifestGate = new(1, 1);
-    private readonly DateTimeOffset _startedAt = DateTimeOffset.UtcNow;
+    private readonly DateTimeOffset _startedAt = options.Continuation?.Manifest?.StartedAt ?? DateTimeOffset.UtcNow;
+    private DateTimeOffset? _firstFrameAt = options.Continuation?.Manifest?.FirstFrameAt;
+    /// <summary>Media seconds of the recording at this run's media time 0 (a take-over starts later than the first run).</summary>
+    private double _mediaOffset;
     private LiveEdge? _edge;
     private int _restarts;
     private volatile int _currentSegment;
@@ -58,6 +61,8 @@ public sealed partial class RecordingPipeline(MeetingSource source, IRecordingOu
     public async Task<RecordingManifest> RunAsync(CancellationToken stop, CancellationToken abort)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("the PCM feed assumes a little-endian machine");
+        if (options.Continuation is { } continuation) _segments.AddRange(continuation.Manifest?.Segments ?? []);
+        if (options.FinishOnly) return await FinishOnlyAsync(abort).ConfigureAwait(false);
         var videoPool = new PacketPool(options.VideoQueueFrames, () => MediaPacket.ForVideo(options.Encoder.Width, options.Encoder.Height));
         var audioPool = new PacketPool(options.AudioQueueBlocks, () => MediaPacket.ForAudio(Media.AudioMixer.BlockSamples));
         var channel = Channel.CreateBounded<MediaPacket>(new BoundedChannelOptions(videoPool.Capacity + audioPool.Capacity)
@@ -77,16 +82,22 @@ public sealed partial class RecordingPipeline(MeetingSource source, IRecordingOu
         // The feed waits on the channel without a token (a cancellable wait allocates on every
         // packet, for the whole recording); an abort completes the channel with the cancellation instead.
         using var abortFeed = abort.Register(() => channel.Writer.TryComplete(new OperationCanceledException(abort)));
-        _edge = new LiveEdge(source, options.LiveEdge, channel.Writer, videoPool, audioPool,
-            () => _events.Emit(RecordingEvent.ForState(RecordingEvent.StateRecording)));
+        _edge = new LiveEdge(source, options.LiveEdge, channel.Writer, videoPool, audioPool, FirstFrame);
         var finishing = new List<Task>();
         var edgeTask = Task.CompletedTask;
         SegmentRun? current = null;
+        // A take-over completes what the dead worker left while this run records.
+        var recovering = RecoverOrphansAsync(abort);
+        finishing.Add(recovering);
+        using var checkpoints = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        var checkpointing = Task.CompletedTask;
         try
         {
             // The first segment's upload and encoder are ready before the clock starts, so nothing is dropped at the start.
-            current = await StartSegmentAsync(1, abort).ConfigureAwait(false);
-            _currentSegment = 1;
+            var first = options.Continuation?.NextSegment ?? 1;
+            current = await StartSegmentAsync(first, abort).ConfigureAwait(false);
+            _currentSegment = first;
+            checkpointing = CheckpointManifestAsync(checkpoints.Token);
             edgeTask = _edge.RunAsync(realTime, edgeStop.Token);
             MediaPacket? carry = null;
             while (true)
@@ -122,11 +133,15 @@ public sealed partial class RecordingPipeline(MeetingSource source, IRecordingOu
             current = null;
             finishing.Add(FinishAsync(finalRun, endReason, abort));
             await Task.WhenAll(finishing).ConfigureAwait(false);
+            await checkpoints.CancelAsync().ConfigureAwait(false);
+            await checkpointing.ConfigureAwait(false);
             return await PublishAsync("completed", _edge.EndReason, null, abort).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             await edgeStop.CancelAsync().ConfigureAwait(false);
+            await checkpoints.CancelAsync().ConfigureAwait(false);
+            await checkpointing.ConfigureAwait(false);
             if (current is not null)
             {
                 await current.AbortAsync().ConfigureAwait(false);

@@ -11,6 +11,9 @@ namespace Recorder.Pipeline;
 public sealed record RecordingProgress(TimeSpan MediaPosition, int CurrentSegment, int CompletedSegments, long VideoFramesDropped, int EncoderRestarts,
     long AudioBlocksDropped, long BytesUploaded, int PartsInFlight, long UploadRetries)
 {
+    /// <summary>Before the pipeline exists (a take-over still looking at what was left).</summary>
+    public static RecordingProgress None { get; } = new(TimeSpan.Zero, 0, 0, 0, 0, 0, 0, 0, 0);
+
     /// <summary>This snapshot as a <c>progress</c> event of <c>record --events</c>, stamped now.</summary>
     public RecordingEvent ToEvent() => new()
     {

@@ -22,4 +22,10 @@ public sealed record RecordingRequest
     public TimeSpan MaxSegmentDuration { get; init; } = TimeSpan.FromHours(1);
     /// <summary>null: real time for live meetings, virtual time for on-demand sources.</summary>
     public bool? RealTime { get; init; }
+    /// <summary>A take-over: continue this recording (same id) after what its previous worker left, in a new segment.</summary>
+    public bool Continue { get; init; }
+    /// <summary>With <see cref="Continue"/>: record nothing, only complete what the previous worker left and close the manifest.</summary>
+    public bool FinishOnly { get; init; }
+    /// <summary>The lease epoch the supervising service holds (written into the manifest and onto every object).</summary>
+    public long? LeaseEpoch { get; init; }
 }

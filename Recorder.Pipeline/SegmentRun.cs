@@ -12,9 +12,15 @@ internal sealed class SegmentRun
     private const int ReadBufferBytes = 64 * 1024;
     private readonly ISegmentWriter _writer;
     private readonly Mp4FragmentIndexer _indexer = new();
+    private readonly Lock _indexGate = new();
 
-    private SegmentRun(int number, FfmpegEncoder encoder, ISegmentWriter writer, MatroskaFeedWriter feed)
+    private const int AgeChunkBytes = 64 * 1024;
+    private readonly TimeSpan? _sealChunkAfter;
+    private long _chunkOpenedAt;
+
+    private SegmentRun(int number, FfmpegEncoder encoder, ISegmentWriter writer, MatroskaFeedWriter feed, TimeSpan? sealChunkAfter)
     {
+        _sealChunkAfter = sealChunkAfter;
         Number = number;
         Encoder = encoder;
         _writer = writer;
@@ -58,7 +64,7 @@ internal sealed class SegmentRun
             throw;
         }
         var feed = new MatroskaFeedWriter(options.Encoder.Width, options.Encoder.Height, Media.AudioMixer.SampleRate, 1);
-        return new SegmentRun(number, encoder, writer, feed);
+        return new SegmentRun(number, encoder, writer, feed, options.SealChunkAfter);
     }
 
     private async Task PumpAsync()
@@ -70,9 +76,9 @@ internal sealed class SegmentRun
             int n;
             while ((n = await Encoder.Output.ReadAsync(buffer).ConfigureAwait(false)) > 0)
             {
-                _indexer.Observe(buffer.AsSpan(0, n));
+                lock (_indexGate) _indexer.Observe(buffer.AsSpan(0, n));
                 await _writer.WriteAsync(buffer.AsMemory(0, n), CancellationToken.None).ConfigureAwait(false);
-                PlaintextBytes += n;
+                await WrittenAsync(n).ConfigureAwait(false);
             }
         }
         catch
@@ -80,6 +86,71 @@ internal sealed class SegmentRun
             Encoder.Kill();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Counts what was written; when the open age chunk has waited longer than <see cref="RecordingOptions.SealChunkAfter"/>
+    /// and the encoder's output is between two boxes, fills the chunk with a <c>free</c> box (players skip it) so that it is
+    /// sealed and stored now.
+    /// </summary>
+    private async Task WrittenAsync(int n)
+    {
+        var chunkBefore = PlaintextBytes / AgeChunkBytes;
+        PlaintextBytes += n;
+        var open = (int)(PlaintextBytes % AgeChunkBytes);
+        if (open == 0)
+        {
+            _chunkOpenedAt = 0;
+            return;
+        }
+        if (_chunkOpenedAt == 0 || PlaintextBytes / AgeChunkBytes != chunkBefore) _chunkOpenedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_sealChunkAfter is not { } after || System.Diagnostics.Stopwatch.GetElapsedTime(_chunkOpenedAt) < after) return;
+        byte[] padding;
+        lock (_indexGate)
+        {
+            if (!_indexer.AtTopLevelBoundary) return;
+            // The encryptor seals a chunk once a byte beyond it has arrived (the last chunk waits to be marked
+            // final): the box fills the open chunk and reaches 8 bytes into the next.
+            var size = AgeChunkBytes - open + 8;
+            padding = new byte[size];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(padding, (uint)size);
+            "free"u8.CopyTo(padding.AsSpan(4));
+            _indexer.Observe(padding);
+        }
+        await _writer.WriteAsync(padding, CancellationToken.None).ConfigureAwait(false);
+        PlaintextBytes += padding.Length;
+        PaddingBytes += padding.Length;
+        _chunkOpenedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Plaintext bytes of <c>free</c> boxes written to seal chunks early (part of <see cref="PlaintextBytes"/>).</summary>
+    public long PaddingBytes { get; private set; }
+
+    /// <summary>
+    /// What a take-over needs if this worker dies now (a manifest checkpoint): where the segment is, when it
+    /// started, and its fragment index so far. Null before the encoder produced anything.
+    /// </summary>
+    public ManifestOpenSegment? Snapshot(double mediaOffsetSeconds)
+    {
+        double[][] fragments;
+        long? init;
+        lock (_indexGate)
+        {
+            if (_indexer.Position == 0) return null;
+            fragments = _indexer.Entries.Select(e => new[] { Math.Round(e.TimeSeconds, 3), e.Offset }).ToArray();
+            init = _indexer.InitSegmentLength;
+        }
+        return new ManifestOpenSegment
+        {
+            Number = Number,
+            Location = _writer.Location,
+            StartedAt = StartedAt,
+            MediaStartSeconds = mediaOffsetSeconds + (MediaStart ?? TimeSpan.Zero).TotalSeconds,
+            PlaintextBytes = PlaintextBytes,
+            CheckpointAt = DateTimeOffset.UtcNow,
+            InitSegmentBytes = init,
+            Fragments = fragments,
+        };
     }
 
     /// <summary>

@@ -32,6 +32,12 @@ internal sealed class SegmentUploads
         }
     }
 
+    /// <summary>The segments being written now, in number order.</summary>
+    public IReadOnlyList<SegmentRun> Open()
+    {
+        lock (_gate) return _open.OrderBy(r => r.Number).ToArray();
+    }
+
     public (long BytesUploaded, int PartsInFlight, long Retries) Totals()
     {
         lock (_gate)

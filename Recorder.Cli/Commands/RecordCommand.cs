@@ -40,9 +40,19 @@ public sealed class RecordCommand : ICliCommand
         var displayName = new Option<string?>("--display-name") { Description = $"the name the recorder joins the meeting under (default for Janus: {DisplayNames.Default})", HelpName = "NAME" };
         var json = new Option<bool>("--json") { Description = "print one JSON document: recordingId, manifest, segments" };
         var events = new Option<bool>("--events") { Description = "print one JSON line per event as it happens; the end of stdin stops the recording cleanly" };
+        var continuation = new Option<bool>("--continue")
+        {
+            Description = "take over recording ID after its worker died: complete the segment it left (truncated), then record on in a new segment",
+        };
+        var finishOnly = new Option<bool>("--finish-only") { Description = "with --continue: record nothing more, only complete what the previous worker left" };
+        var leaseEpoch = new Option<long?>("--lease-epoch")
+        {
+            Description = "the lease epoch (fencing counter) the supervising service holds; stored on every object written",
+            HelpName = "N",
+        };
         var command = new Command("record", "record a meeting, encrypted for the host, into S3")
         {
-            meeting, recipients, host, bucket, prefix, duration, layout, size, recordingId, displayName, json, events,
+            meeting, recipients, host, bucket, prefix, duration, layout, size, recordingId, displayName, json, events, continuation, finishOnly, leaseEpoch,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -51,7 +61,17 @@ public sealed class RecordCommand : ICliCommand
                     "--events prints a JSON line per event as it happens, --json one document at the end: choose one");
             var request = BuildRequest(context, MeetingUri(context, parse.GetValue(meeting)), parse.GetValue(recipients) ?? [], parse.GetValue(host),
                 parse.GetValue(bucket)!, parse.GetValue(prefix)!, parse.GetValue(duration), parse.GetValue(layout)!, parse.GetValue(size)!,
-                parse.GetValue(displayName)) with { RecordingId = CheckRecordingId(parse.GetValue(recordingId)) };
+                parse.GetValue(displayName)) with
+            {
+                RecordingId = CheckRecordingId(parse.GetValue(recordingId)),
+                Continue = parse.GetValue(continuation),
+                FinishOnly = parse.GetValue(finishOnly),
+                LeaseEpoch = parse.GetValue(leaseEpoch),
+            };
+            if (request.Continue && request.RecordingId is null)
+                throw CliException.Usage("--continue needs --recording-id ID: the recording to take over");
+            if (request.FinishOnly && !request.Continue) throw CliException.Usage("--finish-only goes with --continue");
+            if (request.LeaseEpoch is < 0) throw CliException.Usage("--lease-epoch must not be negative");
             if (parse.GetValue(events)) return await RunWithEventsAsync(context, request, ct);
 
             var (manifest, location) = await RecordingRun.RunAsync(context, request, ct);

@@ -48,7 +48,7 @@ internal static class RecordingRun
             ? null
             : new Timer(_ => events.Post(session.Progress.ToEvent()), null, EventProgressInterval, EventProgressInterval);
         context.Output.Notice($"recorder: recording {session.SourceDescription} to {session.ManifestLocation}");
-        if (events is not null) SupervisorWatch.Start(context.Console.StandardInput, signals);
+        if (events is not null) SupervisorWatch.Start(context.Console.StandardInput, signals, context.Output);
         return (await session.RunAsync(signals.Stop, signals.Abort), session.ManifestLocation);
     }
 }

@@ -30,6 +30,9 @@ public sealed class Mp4FragmentIndexer
     public long Position { get; private set; }
     public bool Failed { get; private set; }
 
+    /// <summary>Between two top-level boxes (where a <c>free</c> box may go without changing what the file means).</summary>
+    public bool AtTopLevelBoundary => !Failed && _boxRemaining == 0 && _headerFill == 0;
+
     public void Observe(ReadOnlySpan<byte> data)
     {
         while (!data.IsEmpty && !Failed)

@@ -30,6 +30,15 @@ public sealed partial record RecordingLocation
     public string Folder => $"{Prefix}{HostId}/{MeetingId}/{RecordingId}/";
     public string SegmentKey(int number) => $"{Folder}segment-{number:0000}.mp4.age";
     public string ManifestKey => $"{Folder}manifest.json";
+
+    /// <summary>The segment number a key of this recording names, or null for any other key.</summary>
+    public int? SegmentNumber(string key) =>
+        key.StartsWith(Folder, StringComparison.Ordinal) && SegmentName().Match(key[Folder.Length..]) is { Success: true } m
+            ? int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
+    [GeneratedRegex("^segment-([0-9]{4,9})\\.mp4\\.age$")]
+    private static partial Regex SegmentName();
     public string Uri(string key) => $"s3://{Bucket}/{key}";
 
     /// <summary>A new recording id: sortable by start time, unique by 32 random bits.</summary>

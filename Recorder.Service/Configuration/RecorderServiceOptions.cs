@@ -98,6 +98,17 @@ public sealed class RecorderServiceOptions
     [Range(50, 60_000)]
     public int StopPollMilliseconds { get; set; } = 500;
 
+    /// <summary>
+    /// How long a worker's lease on a running recording lasts without renewal (renewed every second). A worker that
+    /// dies is replaced once it has run out; its recording process stops writing a quarter of it earlier.
+    /// </summary>
+    [Range(3, 300)]
+    public int LeaseSeconds { get; set; } = 8;
+
+    /// <summary>How often a worker renews its leases and looks for recordings whose worker died.</summary>
+    [Range(100, 60_000)]
+    public int LeaseRenewMilliseconds { get; set; } = 1000;
+
     /// <summary>Extra environment for recording processes (tests: the KMS endpoint).</summary>
     public Dictionary<string, string> ChildEnvironment { get; set; } = [];
 }

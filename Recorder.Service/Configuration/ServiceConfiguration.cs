@@ -28,6 +28,7 @@ public static class ServiceConfiguration
         new("", "RECORDER_ALLOW_LIST", "Recorder:AllowList", "comma-separated host names, addresses and CIDR ranges meeting and webhook URLs may name (default 127.0.0.0/8,::1,localhost)"),
         new("", "RECORDER_DISPLAY_NAME", "Recorder:DisplayName", "the name the recorder joins meetings under when the host has none (default \"● Recording\")"),
         new("", "RECORDER_DRAIN_TIMEOUT_SECONDS", "Recorder:DrainTimeoutSeconds", "on SIGTERM or stop, how long recordings have to finish their segment (default 60)"),
+        new("", "RECORDER_LEASE_SECONDS", "Recorder:LeaseSeconds", "with PostgreSQL: how long a dead worker's recordings wait before another worker takes them over (default 8)"),
         new("", "RECORDER_DEFAULT_MAX_DURATION_SECONDS", "Recorder:DefaultMaxDurationSeconds", "a recording's length when the request gives none (default 14400)"),
         new("", "RECORDER_MAX_DURATION_SECONDS", "Recorder:MaxDurationSeconds", "the longest maxDuration a request may ask for (default 86400)"),
         new("", "RECORDER_RATE_LIMIT_PER_SECOND", "Recorder:RateLimitPerSecond", "API requests per second per token (default 20, burst RECORDER_RATE_LIMIT_BURST=100)"),

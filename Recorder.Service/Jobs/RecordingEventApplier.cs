@@ -10,8 +10,10 @@ namespace Recorder.Service.Jobs;
 /// Turns a recording process's events into the recording's state in the
 /// store, metrics and webhooks. A failure to store one event is logged and
 /// the recording goes on: the process, not this bookkeeping, is what records.
+/// State changes and segments are fenced by the run's lease epoch: once another
+/// worker has taken the recording over, nothing of this run is written.
 /// </summary>
-internal sealed class RecordingEventApplier(RecordingRecord recording, RecordingServices services, ILogger logger)
+internal sealed class RecordingEventApplier(RecordingRecord recording, long epoch, RecordingServices services, ILogger logger)
 {
     private int _ended;
 
@@ -23,10 +25,11 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, Recording
     private string? _manifest = recording.ManifestUri;
     private long _bytesUploaded;
 
-    /// <summary>The process captured its first frame.</summary>
-    public bool Captured { get; private set; }
+    /// <summary>The process captured its first frame (or an earlier run of the recording did).</summary>
+    public bool Captured { get; private set; } = recording.RecordingAt is not null;
 
-    public async Task ApplyAsync(RecordingEvent e, string? stopReason)
+    /// <param name="handingOver">The service is shutting down and another worker continues the recording: the end of this run is not the recording's.</param>
+    public async Task ApplyAsync(RecordingEvent e, string? stopReason, bool handingOver = false)
     {
         try
         {
@@ -39,16 +42,16 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, Recording
                 case RecordingEvent.State when e.NewState == "recording":
                     Captured = true;
                     _state = RecordingState.Recording;
-                    if (await services.Store.SetStateAsync(recording.Id, RecordingState.Recording, e.Time, null, null, CancellationToken.None).ConfigureAwait(false))
+                    if (await services.Store.SetStateAsync(recording.Id, RecordingState.Recording, e.Time, null, null, CancellationToken.None, epoch).ConfigureAwait(false))
                         await PublishAsync(WebhookEvents.RecordingStarted, RecordingState.Recording).ConfigureAwait(false);
                     break;
-                case RecordingEvent.State when e.NewState == "finalizing":
+                case RecordingEvent.State when e.NewState == "finalizing" && !handingOver:
                     _state = RecordingState.Finalizing;
-                    await services.Store.SetStateAsync(recording.Id, RecordingState.Finalizing, e.Time, null, null, CancellationToken.None).ConfigureAwait(false);
+                    await services.Store.SetStateAsync(recording.Id, RecordingState.Finalizing, e.Time, null, null, CancellationToken.None, epoch).ConfigureAwait(false);
                     break;
                 case RecordingEvent.Segment when e.CompletedSegment is { } s:
                     var segment = new SegmentRecord(s.Number, s.Uri, s.Bytes, s.Sha256, s.MediaStartSeconds, s.DurationSeconds, s.EndReason, s.Truncated);
-                    await services.Store.AddSegmentAsync(recording.Id, segment, CancellationToken.None).ConfigureAwait(false);
+                    if (!await services.Store.AddSegmentAsync(recording.Id, segment, CancellationToken.None, epoch).ConfigureAwait(false)) break;
                     await PublishAsync(WebhookEvents.SegmentCompleted, null, segment: Views.Of(segment)).ConfigureAwait(false);
                     break;
                 case RecordingEvent.Progress:
@@ -59,6 +62,7 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, Recording
                 case RecordingEvent.Completed:
                     if (e.VideoFramesDropped is { } dropped)
                         await services.Store.SetProgressAsync(recording.Id, dropped, _bytesUploaded, CancellationToken.None).ConfigureAwait(false);
+                    if (handingOver) break;
                     if (Captured) await EndAsync(RecordingState.Completed, stopReason ?? e.Reason, null).ConfigureAwait(false);
                     else await EndAsync(RecordingState.Failed, stopReason ?? e.Reason, $"the recording ended before its first frame was captured ({stopReason ?? e.Reason})").ConfigureAwait(false);
                     break;
@@ -77,7 +81,7 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, Recording
     public async Task EndAsync(RecordingState state, string? reason, string? error)
     {
         if (Interlocked.Exchange(ref _ended, 1) == 1) return;
-        var changed = await services.Store.SetStateAsync(recording.Id, state, services.Clock.GetUtcNow(), reason, error, CancellationToken.None)
+        var changed = await services.Store.SetStateAsync(recording.Id, state, services.Clock.GetUtcNow(), reason, error, CancellationToken.None, epoch)
             .ConfigureAwait(false);
         services.Metrics.RecordingEnded(recording.Id, state.Name());
         if (!changed) return;

@@ -61,7 +61,7 @@ public sealed class RecordingLauncher
     public IReadOnlyDictionary<string, string?> EnvironmentFor(RecordingRecord recording) =>
         new Dictionary<string, string?>(ChildEnvironment, StringComparer.Ordinal) { ["RECORDER_MEETING"] = recording.MeetingUri };
 
-    public IReadOnlyList<string> Arguments(RecordingRecord recording, HostRecord host)
+    public IReadOnlyList<string> Arguments(RecordingRecord recording, HostRecord host, LeasedRun run)
     {
         List<string> arguments =
         [
@@ -70,12 +70,22 @@ public sealed class RecordingLauncher
             "--host", recording.HostId,
             "--bucket", _options.Bucket,
             "--prefix", _options.Prefix,
-            "--duration", string.Create(CultureInfo.InvariantCulture, $"{recording.MaxDurationSeconds}s"),
+            "--duration", string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, Math.Ceiling(run.DurationSeconds))}s"),
             "--layout", recording.Layout,
             "--size", $"{recording.Width}x{recording.Height}",
             "--display-name", host.DisplayName.Length > 0 ? host.DisplayName : _options.DisplayName,
+            "--lease-epoch", run.Epoch.ToString(CultureInfo.InvariantCulture),
         ];
+        if (run.Continue) arguments.Add("--continue");
+        if (run.FinishOnly) arguments.Add("--finish-only");
         foreach (var recipient in host.Recipients) arguments.AddRange(["-r", recipient]);
         return arguments;
     }
 }
+
+/// <summary>
+/// One run of a recording under a lease: its epoch (the fencing counter), whether it takes the recording over from a
+/// worker that died (<paramref name="Continue"/>), with nothing left to record (<paramref name="FinishOnly"/>), and how
+/// much media it may record at most.
+/// </summary>
+public sealed record LeasedRun(long Epoch, bool Continue, bool FinishOnly, double DurationSeconds);

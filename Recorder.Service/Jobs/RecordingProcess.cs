@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -10,9 +11,10 @@ namespace Recorder.Service.Jobs;
 /// <summary>
 /// One recording's child process: <c>recorder record --events …</c>. Its
 /// stdout is the event stream, its stderr is logged (and a tail kept for the
-/// error), its stdin is a pipe never written to: when this service dies the
-/// pipe closes and the child finishes its segment on its own instead of
-/// recording on unsupervised. This process never sees media or a file key.
+/// error), its stdin carries the lease renewals (<c>lease EPOCH VALID-MS</c>):
+/// when this service dies the pipe closes and the child finishes its segment
+/// on its own, within the lease it was last given, instead of recording on
+/// unsupervised. This process never sees media or a file key.
 /// </summary>
 internal sealed class RecordingProcess : IAsyncDisposable
 {
@@ -69,6 +71,22 @@ internal sealed class RecordingProcess : IAsyncDisposable
                 continue;
             }
             await onEvent(recordingEvent).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Tells the child its lease holds for <paramref name="valid"/> from now; false when the child is gone.</summary>
+    public async Task<bool> SendLeaseAsync(long epoch, TimeSpan valid)
+    {
+        try
+        {
+            await _process.StandardInput.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"lease {epoch} {(long)Math.Max(0, valid.TotalMilliseconds)}")).ConfigureAwait(false);
+            await _process.StandardInput.FlushAsync().ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            return false;
         }
     }
 

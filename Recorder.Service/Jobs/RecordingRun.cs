@@ -9,20 +9,27 @@ using Recorder.Service.Store;
 namespace Recorder.Service.Jobs;
 
 /// <summary>
-/// Supervises one run of a recording's process: starts it, applies its
-/// events to the store (and to metrics and webhooks), and stops it when a
-/// stop is requested, the service shuts down, or the deadline passes —
-/// SIGTERM first (finish the segment), a second SIGTERM after the drain
-/// timeout (abort), SIGKILL as the last resort. A process that ends without
-/// saying how is a failed recording whose error says what is known.
+/// Supervises one run of a recording's process under the recording's lease:
+/// starts it, renews the lease every second and passes each renewal on to the
+/// process (which stops writing when its lease runs out), applies its events
+/// to the store (writes fenced by the lease's epoch), and stops it when a stop
+/// is requested, the service shuts down, or the deadline passes — SIGTERM
+/// first (finish the segment), a second SIGTERM after the drain timeout
+/// (abort), SIGKILL as the last resort. A lost lease (another worker took the
+/// recording over) kills the process at once. With PostgreSQL a shutdown is a
+/// hand-over: the segment is finished and the lease released, and another
+/// worker continues the recording. A process that ends without saying how is
+/// a failed recording whose error says what is known.
 /// </summary>
 internal sealed class RecordingRun(
-    RecordingRecord recording, HostRecord? host, RecordingServices services, ILogger logger)
+    RecordingRecord recording, HostRecord? host, LeasedRun run, RecordingServices services, ILogger logger)
 {
     private static readonly TimeSpan KillAfterAbort = TimeSpan.FromSeconds(10);
     private readonly RecorderServiceOptions _options = services.Options;
-    private readonly RecordingEventApplier _events = new(recording, services, logger);
+    private readonly RecordingEventApplier _events = new(recording, run.Epoch, services, logger);
+    private readonly TimeSpan _lease = TimeSpan.FromSeconds(services.Options.LeaseSeconds);
     private string? _stopReason;
+    private volatile bool _leaseLost, _handingOver;
 
     public async Task RunAsync(CancellationToken shutdown)
     {
@@ -37,7 +44,7 @@ internal sealed class RecordingRun(
         var launcher = services.Launcher;
         try
         {
-            child = RecordingProcess.Start(launcher.Program, launcher.Arguments(recording, host!), launcher.EnvironmentFor(recording), logger);
+            child = RecordingProcess.Start(launcher.Program, launcher.Arguments(recording, host!, run), launcher.EnvironmentFor(recording), logger);
         }
         catch (Exception e) when (e is Win32Exception or IOException or InvalidOperationException)
         {
@@ -47,17 +54,97 @@ internal sealed class RecordingRun(
 
         await using (child.ConfigureAwait(false))
         {
-            logger.LogInformation("recording {RecordingId}: process {Pid} started for host {HostId}", recording.Id, child.Id, recording.HostId);
+            logger.LogInformation("recording {RecordingId}: process {Pid} started for host {HostId} (lease epoch {Epoch}{Kind})", recording.Id, child.Id,
+                recording.HostId, run.Epoch, run.FinishOnly ? ", completing what the previous worker left" : run.Continue ? ", taking over" : "");
             using var exited = new CancellationTokenSource();
+            var lease = HoldLeaseAsync(child, exited.Token);
             var watch = WatchAsync(child, shutdown, exited.Token);
-            var events = child.ReadEventsAsync(e => _events.ApplyAsync(e, _stopReason));
+            var events = child.ReadEventsAsync(e => _events.ApplyAsync(e, _stopReason, _handingOver));
             var exitCode = await child.WaitForExitAsync().ConfigureAwait(false);
             await events.ConfigureAwait(false);
             await exited.CancelAsync().ConfigureAwait(false);
             await watch.ConfigureAwait(false);
+            await lease.ConfigureAwait(false);
             logger.LogInformation("recording {RecordingId}: process exited with {ExitCode}", recording.Id, exitCode);
-            if (!_events.Ended)
+            if (_leaseLost)
+            {
+                logger.LogWarning("recording {RecordingId}: this worker lost its lease (epoch {Epoch}); the recording goes on where it is leased", recording.Id, run.Epoch);
+                services.Metrics.RecordingLeft(recording.Id, "lease-lost");
+            }
+            else if (_handingOver && !_events.Ended)
+            {
+                // Released, not ended: another worker continues the recording in a new segment.
+                await ReleaseLeaseAsync().ConfigureAwait(false);
+                services.Metrics.RecordingLeft(recording.Id, "handed-over");
+                logger.LogInformation("recording {RecordingId}: handed over (the lease is released for another worker)", recording.Id);
+            }
+            else if (!_events.Ended)
+            {
                 await _events.EndAsync(RecordingState.Failed, null, DescribeExit(exitCode, child.StandardErrorTail)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Renews the lease every <see cref="RecorderServiceOptions.LeaseRenewMilliseconds"/> and tells the process how long it
+    /// holds: until a quarter of the lease before its expiry, so it stops writing before another worker may start. Lost
+    /// (taken over), or not renewed for that long (no database): the process is killed at once.
+    /// </summary>
+    private async Task HoldLeaseAsync(RecordingProcess child, CancellationToken exited)
+    {
+        var margin = _lease / 4;
+        var renewedAt = services.Clock.GetUtcNow(); // the job took the lease just before the process started
+        await child.SendLeaseAsync(run.Epoch, _lease - margin).ConfigureAwait(false);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.LeaseRenewMilliseconds), services.Clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(exited).ConfigureAwait(false))
+            {
+                var attempt = services.Clock.GetUtcNow();
+                bool? renewed;
+                try
+                {
+                    renewed = await services.Store.RenewLeaseAsync(recording.Id, services.Setup.WorkerId, run.Epoch, attempt, _lease, exited).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning("recording {RecordingId}: could not renew its lease: {Message}", recording.Id, e.Message);
+                    renewed = null;
+                }
+                var now = services.Clock.GetUtcNow();
+                if (renewed == true)
+                {
+                    renewedAt = attempt;
+                    await child.SendLeaseAsync(run.Epoch, attempt + _lease - margin - now).ConfigureAwait(false);
+                    continue;
+                }
+                if (renewed == false || now - renewedAt >= _lease - margin)
+                {
+                    _leaseLost = true;
+                    logger.LogError("recording {RecordingId}: {Why}; stopping its process at once", recording.Id,
+                        renewed == false ? $"another worker took the recording over (lease epoch {run.Epoch} is gone)"
+                            : $"the lease could not be renewed for {(now - renewedAt).TotalSeconds:0.0} s");
+                    child.KillNow();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (exited.IsCancellationRequested)
+        {
+            // The process has exited.
+        }
+    }
+
+    private async Task ReleaseLeaseAsync()
+    {
+        try
+        {
+            await services.Store.ReleaseLeaseAsync(recording.Id, services.Setup.WorkerId, run.Epoch, services.Clock.GetUtcNow(), CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("recording {RecordingId}: could not release its lease ({Message}); another worker takes it over when it expires", recording.Id, e.Message);
         }
     }
 
@@ -83,7 +170,7 @@ internal sealed class RecordingRun(
     private async Task WatchAsync(RecordingProcess child, CancellationToken shutdown, CancellationToken exited)
     {
         var started = services.Clock.GetUtcNow();
-        var deadline = started + TimeSpan.FromSeconds(recording.MaxDurationSeconds + _options.JoinTimeoutSeconds + _options.DrainTimeoutSeconds);
+        var deadline = started + TimeSpan.FromSeconds(run.DurationSeconds + _options.JoinTimeoutSeconds + _options.DrainTimeoutSeconds);
         var drain = TimeSpan.FromSeconds(_options.DrainTimeoutSeconds);
         DateTimeOffset? stoppedAt = null, abortedAt = null;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.StopPollMilliseconds), services.Clock);
@@ -96,11 +183,14 @@ internal sealed class RecordingRun(
                 {
                     _stopReason = shutdown.IsCancellationRequested ? "the service was shutting down"
                         : await StopRequestedAsync().ConfigureAwait(false) ? "stopped on request"
-                        : !_events.Captured && now - started > TimeSpan.FromSeconds(_options.JoinTimeoutSeconds)
+                        : !run.FinishOnly && !_events.Captured && now - started > TimeSpan.FromSeconds(_options.JoinTimeoutSeconds)
                             ? $"no frame was captured within {_options.JoinTimeoutSeconds} s of starting"
                         : now > deadline ? "the recording's deadline passed" : null;
                     if (_stopReason is null) continue;
-                    logger.LogInformation("recording {RecordingId}: stopping ({Reason})", recording.Id, _stopReason);
+                    // With a shared store a shutdown hands the recording over instead of ending it.
+                    _handingOver = shutdown.IsCancellationRequested && !services.Setup.EmbeddedJobs && !run.FinishOnly;
+                    logger.LogInformation("recording {RecordingId}: stopping ({Reason}{HandOver})", recording.Id, _stopReason,
+                        _handingOver ? "; another worker continues it" : "");
                     stoppedAt = now;
                     child.Terminate();
                 }

@@ -21,6 +21,8 @@ public sealed class RecorderMetrics
     private readonly Counter _jobFailures;
     private readonly Counter _ended;
     private readonly Counter _webhooks;
+    private readonly Counter _takeovers;
+    private readonly Counter _leftRuns;
     private readonly ConcurrentDictionary<string, Reported> _running = new(StringComparer.Ordinal);
 
     public RecorderMetrics()
@@ -39,6 +41,10 @@ public sealed class RecorderMetrics
         _bytesUploaded = factory.CreateCounter("recorder_uploaded_bytes_total", "Ciphertext bytes of recordings acknowledged by S3.");
         _jobFailures = factory.CreateCounter("recorder_job_failures_total", "Jobs that failed.", new CounterConfiguration { LabelNames = ["job"] });
         _ended = factory.CreateCounter("recorder_recordings_ended_total", "Recordings that ended, by outcome.", new CounterConfiguration { LabelNames = ["state"] });
+        _takeovers = factory.CreateCounter("recorder_takeovers_total", "Recordings this worker took over from a worker that died or handed them over.");
+        _leftRuns = factory.CreateCounter("recorder_runs_left_total",
+            "Runs that ended here while the recording went on elsewhere, by reason (handed over on shutdown, lease lost).",
+            new CounterConfiguration { LabelNames = ["reason"] });
         _webhooks = factory.CreateCounter("recorder_webhook_attempts_total", "Webhook delivery attempts, by result.", new CounterConfiguration { LabelNames = ["result"] });
     }
 
@@ -69,6 +75,17 @@ public sealed class RecorderMetrics
         _partsInFlight.Set(_running.Values.Sum(r => r.PartsInFlight));
         _ended.WithLabels(state).Inc();
         if (state == "failed") _jobFailures.WithLabels("recording").Inc();
+    }
+
+    public void RecordingTakenOver(string recordingId) => _takeovers.Inc();
+
+    /// <summary>This worker's run of a recording ended, the recording did not: it goes on on another worker.</summary>
+    public void RecordingLeft(string recordingId, string reason)
+    {
+        _running.TryRemove(recordingId, out _);
+        _active.Set(_running.Count);
+        _partsInFlight.Set(_running.Values.Sum(r => r.PartsInFlight));
+        _leftRuns.WithLabels(reason).Inc();
     }
 
     public void WebhookDelivered(bool success)

@@ -35,11 +35,34 @@ public interface IRecorderStore
     Task<bool> TryStartAsync(string recordingId, IReadOnlyList<string> recipients, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>Moves an active recording to <paramref name="state"/> (a later state only; a terminal state is never left).</summary>
-    Task<bool> SetStateAsync(string recordingId, RecordingState state, DateTimeOffset at, string? endReason, string? error, CancellationToken cancellationToken);
+    /// <remarks>With <paramref name="epoch"/>, only while the recording's lease still has that epoch (a fenced write).</remarks>
+    Task<bool> SetStateAsync(string recordingId, RecordingState state, DateTimeOffset at, string? endReason, string? error, CancellationToken cancellationToken,
+        long? epoch = null);
 
     Task SetManifestAsync(string recordingId, string manifestUri, CancellationToken cancellationToken);
     Task SetProgressAsync(string recordingId, long videoFramesDropped, long bytesUploaded, CancellationToken cancellationToken);
-    Task AddSegmentAsync(string recordingId, SegmentRecord segment, CancellationToken cancellationToken);
+    /// <summary>Adds (or, reported again, replaces) a segment; with <paramref name="epoch"/>, only while the lease has that epoch.</summary>
+    Task<bool> AddSegmentAsync(string recordingId, SegmentRecord segment, CancellationToken cancellationToken, long? epoch = null);
+
+    /// <summary>
+    /// Takes the recording's lease for <paramref name="owner"/> until now + <paramref name="ttl"/>: a first one (epoch 1) or an
+    /// expired one (epoch incremented). Null while another holder's lease is live.
+    /// </summary>
+    Task<long?> AcquireLeaseAsync(string recordingId, string owner, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken);
+
+    /// <summary>Pushes the expiry to now + <paramref name="ttl"/>; false when the lease is no longer this owner's epoch (taken over).</summary>
+    Task<bool> RenewLeaseAsync(string recordingId, string owner, long epoch, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken);
+
+    /// <summary>Lets the lease expire now (a hand-over: another worker may take the recording at once).</summary>
+    Task<bool> ReleaseLeaseAsync(string recordingId, string owner, long epoch, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<RecordingLease?> GetLeaseAsync(string recordingId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Active recordings nobody supervises (lease expired, or none taken within <paramref name="unleasedGrace"/> of joining),
+    /// each claimed for a take-over by exactly one caller; a claim not acted on within <paramref name="requestTimeout"/> may be claimed again.
+    /// </summary>
+    Task<IReadOnlyList<string>> ClaimOrphansAsync(DateTimeOffset now, TimeSpan unleasedGrace, TimeSpan requestTimeout, CancellationToken cancellationToken);
 
     /// <summary>Marks a stop request on an active recording; false when it is not active.</summary>
     Task<bool> RequestStopAsync(string recordingId, DateTimeOffset at, CancellationToken cancellationToken);

@@ -55,6 +55,9 @@ public sealed record RecordingRecord
 public sealed record SegmentRecord(
     int Number, string Uri, long Bytes, string Sha256, double MediaStartSeconds, double DurationSeconds, string EndReason, bool Truncated);
 
+/// <summary>Who supervises a recording: the worker, the epoch (fencing counter) and until when.</summary>
+public sealed record RecordingLease(string RecordingId, string Owner, long Epoch, DateTimeOffset ExpiresAt);
+
 /// <summary>A webhook message to deliver (Standard Webhooks); the URL and secret are the host's at delivery time.</summary>
 public sealed record WebhookDelivery(
     string Id, string HostId, string EventType, string Payload, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, int Attempts, string? LastError);

@@ -80,7 +80,7 @@ public abstract partial class SqlRecorderStore
              ("scheduled", RecordingState.Scheduled.Name())], cancellationToken).ConfigureAwait(false) == 1;
 
     public async Task<bool> SetStateAsync(string recordingId, RecordingState state, DateTimeOffset at, string? endReason, string? error,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, long? epoch = null)
     {
         // Only forward, and never out of completed/failed: a late event of a finished recording changes nothing.
         var earlier = Enum.GetValues<RecordingState>().Where(s => s < state && !s.IsTerminal()).Select((s, i) => ($"from{i}", (object?)s.Name())).ToList();
@@ -93,11 +93,12 @@ public abstract partial class SqlRecorderStore
             RecordingState.Completed or RecordingState.Failed => "ended_at",
             _ => throw new ArgumentOutOfRangeException(nameof(state), state, "a recording is created scheduled"),
         };
-        List<(string, object?)> parameters = [("state", state.Name()), ("at", Time(at)), ("reason", endReason), ("error", error), ("id", recordingId), .. earlier];
+        List<(string, object?)> parameters = [("state", state.Name()), ("at", Time(at)), ("reason", endReason), ("error", error), ("id", recordingId),
+            ("epoch", epoch), .. earlier];
         return await ExecuteAsync($"""
             UPDATE recordings SET state = @state, {column} = @at,
                 end_reason = COALESCE(@reason, end_reason), error = COALESCE(@error, error)
-            WHERE id = @id AND state IN ({string.Join(", ", earlier.Select(e => "@" + e.Item1))})
+            WHERE id = @id AND state IN ({string.Join(", ", earlier.Select(e => "@" + e.Item1))}){(epoch is null ? "" : " AND " + HoldsEpoch)}
             """, parameters, cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -108,13 +109,18 @@ public abstract partial class SqlRecorderStore
         ExecuteAsync("UPDATE recordings SET video_frames_dropped = @dropped, bytes_uploaded = @bytes WHERE id = @id",
             [("dropped", videoFramesDropped), ("bytes", bytesUploaded), ("id", recordingId)], cancellationToken);
 
-    public Task AddSegmentAsync(string recordingId, SegmentRecord s, CancellationToken cancellationToken) =>
-        ExecuteAsync("""
+    public async Task<bool> AddSegmentAsync(string recordingId, SegmentRecord s, CancellationToken cancellationToken, long? epoch = null) =>
+        // A segment a take-over recovered is reported again by the worker that recovered it: the later report wins.
+        await ExecuteAsync($"""
             INSERT INTO segments (recording_id, number, uri, bytes, sha256, media_start_seconds, duration_seconds, end_reason, truncated)
-            VALUES (@id, @number, @uri, @bytes, @sha, @start, @duration, @reason, @truncated)
+            SELECT @id, @number, @uri, @bytes, @sha, @start, @duration, @reason, @truncated WHERE {(epoch is null ? "1 = 1" : HoldsEpoch)}
+            ON CONFLICT (recording_id, number) DO UPDATE SET uri = excluded.uri, bytes = excluded.bytes, sha256 = excluded.sha256,
+                media_start_seconds = excluded.media_start_seconds, duration_seconds = excluded.duration_seconds,
+                end_reason = excluded.end_reason, truncated = excluded.truncated
             """,
             [("id", recordingId), ("number", s.Number), ("uri", s.Uri), ("bytes", s.Bytes), ("sha", s.Sha256), ("start", s.MediaStartSeconds),
-             ("duration", s.DurationSeconds), ("reason", s.EndReason), ("truncated", s.Truncated ? 1 : 0)], cancellationToken);
+             ("duration", s.DurationSeconds), ("reason", s.EndReason), ("truncated", s.Truncated ? 1 : 0), ("epoch", epoch)], cancellationToken)
+            .ConfigureAwait(false) == 1;
 
     public async Task<bool> RequestStopAsync(string recordingId, DateTimeOffset at, CancellationToken cancellationToken) =>
         await ExecuteAsync("""

@@ -69,5 +69,11 @@ public abstract partial class SqlRecorderStore
             attempts INTEGER NOT NULL DEFAULT 0,
             last_error TEXT);
         CREATE INDEX IF NOT EXISTS webhook_deliveries_pending ON webhook_deliveries (delivered_at);
+        CREATE TABLE IF NOT EXISTS leases (
+            recording_id TEXT PRIMARY KEY REFERENCES recordings(id) ON DELETE CASCADE,
+            owner TEXT NOT NULL,
+            epoch BIGINT NOT NULL,
+            expires_at TEXT NOT NULL,
+            takeover_requested_at TEXT);
         """;
 }

@@ -72,6 +72,23 @@ public sealed class MultipartUploadRecovery
         MultipartUploadId upload, IReadOnlyList<UploadedPart> parts, IReadOnlyDictionary<string, string> tags,
         RecoveryPolicy policy, CancellationToken cancellationToken)
     {
+        var tail = new TailPieceAppender(_store, _retry, _options.ListPageSize);
+        try
+        {
+            // What the writer stored beside the upload (its tail pieces) becomes the last parts.
+            if (policy == RecoveryPolicy.CompleteTruncated) parts = await tail.AppendAsync(upload, parts, cancellationToken).ConfigureAwait(false);
+            return await RecoverWithPartsAsync(upload, parts, tags, policy, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await tail.RemoveAsync(upload, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<RecoveryResult> RecoverWithPartsAsync(
+        MultipartUploadId upload, IReadOnlyList<UploadedPart> parts, IReadOnlyDictionary<string, string> tags,
+        RecoveryPolicy policy, CancellationToken cancellationToken)
+    {
         var prefix = UsablePrefix(parts);
         if (policy == RecoveryPolicy.Abort || prefix.Count == 0)
             return await AbortAsync(upload, parts.Select(p => p.PartNumber).Order().ToList(), cancellationToken).ConfigureAwait(false);

@@ -40,6 +40,13 @@ public sealed record MultipartUploadOptions
 
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How often the bytes not yet in an uploaded part are stored as small "tail pieces" beside the upload
+    /// (<see cref="TailPieces"/>), so that a writer that dies loses at most this much more than what it had not
+    /// written yet; recovery appends them as the last part. Null: never (a crash loses up to a part).
+    /// </summary>
+    public TimeSpan? TailCheckpointInterval { get; init; }
+
     /// <summary>The part sizes these options give.</summary>
     public PartSizePlan PartSizes =>
         PartSizePlan.Choose(ExpectedLengthBytes ?? MaxRecordingLengthBytes, MaxRecordingLengthBytes, MinPartSizeBytes);
@@ -57,6 +64,8 @@ public sealed record MultipartUploadOptions
             throw new ArgumentOutOfRangeException(nameof(ExpectedLengthBytes), expected, "must lie between 0 and MaxRecordingLengthBytes");
         if (OutageWindow <= TimeSpan.Zero || RetryInitialDelay <= TimeSpan.Zero || RetryMaxDelay < RetryInitialDelay)
             throw new ArgumentException("OutageWindow and RetryInitialDelay must be positive, RetryMaxDelay at least RetryInitialDelay");
+        if (TailCheckpointInterval is { } tail && tail < TimeSpan.FromMilliseconds(100))
+            throw new ArgumentOutOfRangeException(nameof(TailCheckpointInterval), tail, "must be at least 100 ms");
         var plan = PartSizes;
         if (plan.CapacityBytes < MaxRecordingLengthBytes)
             throw new ArgumentException($"MaxRecordingLengthBytes {MaxRecordingLengthBytes} does not fit in {PartSizePlan.MaxParts} parts");

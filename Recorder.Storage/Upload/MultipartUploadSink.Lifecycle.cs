@@ -22,6 +22,7 @@ public sealed partial class MultipartUploadSink
                         _uploadedBytes += part.Length;
                         _buffered -= part.Length;
                     }
+                    PartStored(part.Number);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
@@ -93,6 +94,7 @@ public sealed partial class MultipartUploadSink
             lock (_gate) parts = [.. _uploaded.Values];
             var etag = await CompleteWithRetryAsync(parts, cancellationToken).ConfigureAwait(false);
             await EnsureTagsAsync(cancellationToken).ConfigureAwait(false);
+            await RemoveTailPiecesAsync().ConfigureAwait(false);
             _state = State.Completed;
             _pool.Clear();
             await SaveCheckpointAsync(UploadCheckpointStatus.Completed, cancellationToken).ConfigureAwait(false);
@@ -163,6 +165,7 @@ public sealed partial class MultipartUploadSink
         {
             // Already gone: that is what abort wants.
         }
+        await RemoveTailPiecesAsync().ConfigureAwait(false);
         await SaveCheckpointAsync(UploadCheckpointStatus.Aborted, cancellationToken).ConfigureAwait(false);
     }
 
@@ -176,6 +179,8 @@ public sealed partial class MultipartUploadSink
         }
         Fail(new ObjectDisposedException(nameof(MultipartUploadSink)));
         await Task.WhenAll(_uploaders).ConfigureAwait(false);
+        // Pieces already queued are still stored: they are what recovery needs of an upload left behind.
+        await StopTailWriterAsync().ConfigureAwait(false);
         _current = null;
         _pool.Clear();
     }

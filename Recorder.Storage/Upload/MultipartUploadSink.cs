@@ -130,8 +130,13 @@ public sealed partial class MultipartUploadSink : IAsyncDisposable
                 _buffered += n;
                 _peakBuffered = Math.Max(_peakBuffered, _buffered);
             }
-            if (_current.IsFull) await SealCurrentAsync(cancellationToken).ConfigureAwait(false);
+            if (_current.IsFull)
+            {
+                CheckpointTail(force: true);
+                await SealCurrentAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
+        CheckpointTail(force: false);
     }
 
     private async ValueTask SealCurrentAsync(CancellationToken cancellationToken)

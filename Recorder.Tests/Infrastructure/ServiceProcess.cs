@@ -79,8 +79,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new InvalidOperationException($"the service did not come up: {service.Output}");
     }
 
-    public async Task SignalAsync(string signal) =>
+    public async Task SignalAsync(string signal)
+    {
         Assert.Equal(0, (await ProcessRunner.RunAsync("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10))).ExitCode);
+        if (signal is "STOP" or "CONT") Paused = signal == "STOP";
+    }
+
+    /// <summary>Stopped by SIGSTOP (it answers nothing until SIGCONT).</summary>
+    public bool Paused { get; private set; }
 
     /// <summary>Waits for the process to exit; false after the timeout.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)

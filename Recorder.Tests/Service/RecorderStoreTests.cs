@@ -187,6 +187,62 @@ public abstract class RecorderStoreContractTests : IAsyncLifetime
         Assert.Equal((2, (DateTimeOffset?)T0.AddSeconds(5)), ((await _store.GetDeliveryAsync("msg_1", CancellationToken.None))!.Attempts, (await _store.GetDeliveryAsync("msg_1", CancellationToken.None))!.DeliveredAt));
     }
 
+    [Fact]
+    public async Task A_lease_is_taken_over_only_after_it_expires_and_the_old_epoch_can_write_nothing()
+    {
+        await AddHostAsync("host-a");
+        await _store.AddRecordingAsync(Recording("rec-1", "host-a", T0), CancellationToken.None);
+        Assert.True(await _store.TryStartAsync("rec-1", ["age1x"], T0, CancellationToken.None));
+        var ttl = TimeSpan.FromSeconds(8);
+
+        Assert.Equal(1, await _store.AcquireLeaseAsync("rec-1", "worker-a", T0, ttl, CancellationToken.None));
+        Assert.Null(await _store.AcquireLeaseAsync("rec-1", "worker-b", T0.AddSeconds(7), ttl, CancellationToken.None)); // still live
+        Assert.True(await _store.RenewLeaseAsync("rec-1", "worker-a", 1, T0.AddSeconds(7), ttl, CancellationToken.None)); // now until +15 s
+        Assert.Null(await _store.AcquireLeaseAsync("rec-1", "worker-b", T0.AddSeconds(14), ttl, CancellationToken.None));
+        Assert.True(await _store.AddSegmentAsync("rec-1", new SegmentRecord(1, "s3://b/1", 10, "aa", 0, 5, "r", false), CancellationToken.None, epoch: 1));
+
+        // Worker A stops renewing: at expiry B takes over with the next epoch, and A's writes are refused from then on.
+        Assert.Equal(2, await _store.AcquireLeaseAsync("rec-1", "worker-b", T0.AddSeconds(15), ttl, CancellationToken.None));
+        Assert.False(await _store.RenewLeaseAsync("rec-1", "worker-a", 1, T0.AddSeconds(16), ttl, CancellationToken.None));
+        Assert.False(await _store.AddSegmentAsync("rec-1", new SegmentRecord(2, "s3://b/2", 10, "a2", 5, 5, "r", false), CancellationToken.None, epoch: 1));
+        Assert.False(await _store.SetStateAsync("rec-1", RecordingState.Completed, T0.AddSeconds(16), "late", null, CancellationToken.None, epoch: 1));
+        Assert.True(await _store.AddSegmentAsync("rec-1", new SegmentRecord(2, "s3://b/2", 12, "b2", 20, 5, "r", true), CancellationToken.None, epoch: 2));
+        Assert.True(await _store.SetStateAsync("rec-1", RecordingState.Recording, T0.AddSeconds(16), null, null, CancellationToken.None, epoch: 2));
+
+        var r = (await _store.GetRecordingAsync("rec-1", CancellationToken.None))!;
+        Assert.Equal(RecordingState.Recording, r.State);
+        Assert.Equal([("aa", false), ("b2", true)], r.Segments.Select(s => (s.Sha256, s.Truncated)));
+        Assert.Equal(new RecordingLease("rec-1", "worker-b", 2, T0.AddSeconds(23)), await _store.GetLeaseAsync("rec-1", CancellationToken.None));
+
+        // A hand-over: released now, taken at once.
+        Assert.True(await _store.ReleaseLeaseAsync("rec-1", "worker-b", 2, T0.AddSeconds(17), CancellationToken.None));
+        Assert.Equal(3, await _store.AcquireLeaseAsync("rec-1", "worker-c", T0.AddSeconds(17), ttl, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task An_orphaned_recording_is_claimed_once_and_again_only_after_the_claim_went_stale()
+    {
+        await AddHostAsync("host-a");
+        foreach (var id in new[] { "rec-leased", "rec-unleased", "rec-scheduled" })
+            await _store.AddRecordingAsync(Recording(id, "host-a", T0), CancellationToken.None);
+        Assert.True(await _store.TryStartAsync("rec-leased", ["age1x"], T0, CancellationToken.None));
+        Assert.True(await _store.TryStartAsync("rec-unleased", ["age1x"], T0, CancellationToken.None)); // its worker died before taking a lease
+        Assert.Equal(1, await _store.AcquireLeaseAsync("rec-leased", "worker-a", T0, TimeSpan.FromSeconds(8), CancellationToken.None));
+        var grace = TimeSpan.FromSeconds(8);
+        var stale = TimeSpan.FromSeconds(30);
+
+        Assert.Empty(await _store.ClaimOrphansAsync(T0.AddSeconds(5), grace, stale, CancellationToken.None));
+        Assert.Equal(["rec-leased", "rec-unleased"], await _store.ClaimOrphansAsync(T0.AddSeconds(9), grace, stale, CancellationToken.None));
+        Assert.Empty(await _store.ClaimOrphansAsync(T0.AddSeconds(10), grace, stale, CancellationToken.None)); // claimed once
+        Assert.Equal(["rec-leased", "rec-unleased"], await _store.ClaimOrphansAsync(T0.AddSeconds(40), grace, stale, CancellationToken.None));
+
+        // Taking the lease ends the orphanhood; a finished recording is nobody's orphan.
+        Assert.Equal(1, await _store.AcquireLeaseAsync("rec-unleased", "worker-b", T0.AddSeconds(41), TimeSpan.FromSeconds(8), CancellationToken.None));
+        Assert.True(await _store.SetStateAsync("rec-leased", RecordingState.Failed, T0.AddSeconds(41), null, "x", CancellationToken.None));
+        Assert.Empty(await _store.ClaimOrphansAsync(T0.AddSeconds(45), grace, stale, CancellationToken.None));
+        Assert.Equal(["rec-unleased"], await _store.ClaimOrphansAsync(T0.AddSeconds(50), grace, stale, CancellationToken.None));
+    }
+
     private sealed class HostComparer : IEqualityComparer<HostRecord?>
     {
         public bool Equals(HostRecord? x, HostRecord? y) =>

@@ -66,8 +66,8 @@ public sealed class ServiceProcessTests(CephFixture ceph, ITestOutputHelper log)
 
         // The recording process noticed its supervisor is gone (stdin closed) and stops by itself, well before its 120 s meeting ends.
         var until = DateTime.UtcNow.AddSeconds(30);
-        while (RecordingProcesses(running).Count > 0 && DateTime.UtcNow < until) await Task.Delay(200);
-        Assert.Empty(RecordingProcesses(running));
+        while (RecordingProcesses.Of(running).Count > 0 && DateTime.UtcNow < until) await Task.Delay(200);
+        Assert.Empty(RecordingProcesses.Of(running));
 
         await using var restarted = await ServiceInstance.StartAsync(ceph, bucket, stateDirectory: _state, output: log);
         var recording = await restarted.GetRecordingAsync(token, running);
@@ -112,25 +112,6 @@ public sealed class ServiceProcessTests(CephFixture ceph, ITestOutputHelper log)
         Assert.Equal(("h264", "aac"), (probe.VideoCodec, probe.AudioCodec));
         Assert.InRange(probe.DurationSeconds, minSeconds, maxSeconds);
     }
-
-    /// <summary>Processes whose command line names the recording (the recorder and nothing else carries its id).</summary>
-    private static List<int> RecordingProcesses(string recordingId) =>
-        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)).Select(int.Parse!)
-            .Where(pid =>
-            {
-                try
-                {
-                    return File.ReadAllText($"/proc/{pid}/cmdline").Contains(recordingId, StringComparison.Ordinal);
-                }
-                catch (IOException)
-                {
-                    return false;
-                }
-                catch (UnauthorizedAccessException)
-                {
-                    return false;
-                }
-            }).ToList();
 
     public void Dispose()
     {
