@@ -61,7 +61,13 @@ public sealed partial class RecordingPipeline(MeetingSource source, IRecordingOu
     public async Task<RecordingManifest> RunAsync(CancellationToken stop, CancellationToken abort)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("the PCM feed assumes a little-endian machine");
-        if (options.Continuation is { } continuation) _segments.AddRange(continuation.Manifest?.Segments ?? []);
+        if (options.Continuation is { } continuation)
+        {
+            // The segments the previous worker listed, announced again: one that worker's process finished after its
+            // supervisor died was never reported to the service.
+            _segments.AddRange(continuation.Manifest?.Segments ?? []);
+            foreach (var segment in _segments) _events.Emit(RecordingEvent.ForSegment(segment));
+        }
         if (options.FinishOnly) return await FinishOnlyAsync(abort).ConfigureAwait(false);
         var videoPool = new PacketPool(options.VideoQueueFrames, () => MediaPacket.ForVideo(options.Encoder.Width, options.Encoder.Height));
         var audioPool = new PacketPool(options.AudioQueueBlocks, () => MediaPacket.ForAudio(Media.AudioMixer.BlockSamples));

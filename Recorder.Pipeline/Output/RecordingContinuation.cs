@@ -155,7 +155,9 @@ public sealed class RecordingContinuation
         if (known.Count == 0) return (0, fragments.Count == 0);
         var last = known[^1];
         if (known.Count < fragments.Count || known.Count < 2 || last[0] <= 0) return (Math.Round(last[0], 3), known.Count == fragments.Count);
-        var bytesPerSecond = last[1] / last[0];
+        // The rate between the first and the last known fragment (the init segment before the first is not media).
+        var first = known[0];
+        var bytesPerSecond = last[0] > first[0] ? (last[1] - first[1]) / (last[0] - first[0]) : last[1] / last[0];
         var spacing = last[0] - known[^2][0];
         var beyond = (plaintext - last[1]) / bytesPerSecond;
         return (Math.Round(last[0] + Math.Floor(beyond / spacing) * spacing, 3), true);

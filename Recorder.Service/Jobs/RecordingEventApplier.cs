@@ -52,6 +52,8 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, long epoc
                 case RecordingEvent.Segment when e.CompletedSegment is { } s:
                     var segment = new SegmentRecord(s.Number, s.Uri, s.Bytes, s.Sha256, s.MediaStartSeconds, s.DurationSeconds, s.EndReason, s.Truncated);
                     if (!await services.Store.AddSegmentAsync(recording.Id, segment, CancellationToken.None, epoch).ConfigureAwait(false)) break;
+                    // A take-over announces the segments before it again: the host hears of each once.
+                    if (recording.Segments.Any(known => known.Number == segment.Number && known.Sha256 == segment.Sha256)) break;
                     await PublishAsync(WebhookEvents.SegmentCompleted, null, segment: Views.Of(segment)).ConfigureAwait(false);
                     break;
                 case RecordingEvent.Progress:

@@ -102,13 +102,17 @@ internal sealed class RecordingRun(
             {
                 var attempt = services.Clock.GetUtcNow();
                 bool? renewed;
+                // A database that does not answer (a network split) must not hold the look-out up past the lease.
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(exited);
+                bounded.CancelAfter(margin);
                 try
                 {
-                    renewed = await services.Store.RenewLeaseAsync(recording.Id, services.Setup.WorkerId, run.Epoch, attempt, _lease, exited).ConfigureAwait(false);
+                    renewed = await services.Store.RenewLeaseAsync(recording.Id, services.Setup.WorkerId, run.Epoch, attempt, _lease, bounded.Token).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (!exited.IsCancellationRequested)
                 {
-                    logger.LogWarning("recording {RecordingId}: could not renew its lease: {Message}", recording.Id, e.Message);
+                    logger.LogWarning("recording {RecordingId}: could not renew its lease: {Message}", recording.Id,
+                        e is OperationCanceledException ? $"no answer within {margin.TotalSeconds:0.#} s" : e.Message);
                     renewed = null;
                 }
                 var now = services.Clock.GetUtcNow();

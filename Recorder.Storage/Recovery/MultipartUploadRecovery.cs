@@ -73,16 +73,12 @@ public sealed class MultipartUploadRecovery
         RecoveryPolicy policy, CancellationToken cancellationToken)
     {
         var tail = new TailPieceAppender(_store, _retry, _options.ListPageSize);
-        try
-        {
-            // What the writer stored beside the upload (its tail pieces) becomes the last parts.
-            if (policy == RecoveryPolicy.CompleteTruncated) parts = await tail.AppendAsync(upload, parts, cancellationToken).ConfigureAwait(false);
-            return await RecoverWithPartsAsync(upload, parts, tags, policy, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await tail.RemoveAsync(upload, cancellationToken).ConfigureAwait(false);
-        }
+        // What the writer stored beside the upload (its tail pieces) becomes the last parts; the pieces go only once
+        // the upload is settled, so a recovery that fails can be run again.
+        if (policy == RecoveryPolicy.CompleteTruncated) parts = await tail.AppendAsync(upload, parts, cancellationToken).ConfigureAwait(false);
+        var result = await RecoverWithPartsAsync(upload, parts, tags, policy, cancellationToken).ConfigureAwait(false);
+        await tail.RemoveAsync(upload, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     private async Task<RecoveryResult> RecoverWithPartsAsync(

@@ -18,16 +18,18 @@ internal sealed class TailPieceAppender(IObjectStore store, TransientRetry retry
         while (have.Contains(next)) next++;
         while (pieces.TryGetValue(next, out var ofPart))
         {
-            var bytes = await JoinAsync(upload.Bucket, ofPart, cancellationToken).ConfigureAwait(false);
-            if (bytes.Length == 0) break;
+            var (bytes, whole) = await JoinAsync(upload.Bucket, ofPart, cancellationToken).ConfigureAwait(false);
+            // A part whose pieces stop short (one was lost) can only be the last: not when S3 has a later part.
+            if (bytes.Length == 0 || (!whole && have.Any(n => n > next))) break;
             var md5 = ContentMd5.Of(bytes);
             var number = next;
             var etag = await retry.ExecuteAsync($"{upload}: UploadPart {number} (from its tail pieces)",
                 ct => store.UploadPartAsync(upload, number, bytes, md5, ct), cancellationToken).ConfigureAwait(false);
             result.RemoveAll(p => p.PartNumber == number);
             result.Add(new UploadedPart(number, etag, bytes.Length, md5));
-            next++;
-            if (have.Contains(next)) break; // a later part S3 has: the pieces of this one were its whole
+            have.Add(number);
+            if (!whole) break;
+            while (have.Contains(next)) next++;
         }
         result.Sort((a, b) => a.PartNumber.CompareTo(b.PartNumber));
         return result;
@@ -44,7 +46,7 @@ internal sealed class TailPieceAppender(IObjectStore store, TransientRetry retry
         }
     }
 
-    private sealed record Piece(string Key, long Offset, long Size);
+    private sealed record Piece(string Key, long Offset, long Size, bool EndsPart);
 
     private async Task<Dictionary<int, List<Piece>>> ListAsync(MultipartUploadId upload, CancellationToken cancellationToken)
     {
@@ -54,21 +56,29 @@ internal sealed class TailPieceAppender(IObjectStore store, TransientRetry retry
         var pieces = new Dictionary<int, List<Piece>>();
         foreach (var o in listed)
         {
-            if (TailPieces.Parse(upload.Key, o.Key) is not { } at) continue;
+            if (TailPieces.ParsePiece(upload.Key, o.Key) is not { } at) continue;
             if (!pieces.TryGetValue(at.Part, out var list)) pieces[at.Part] = list = [];
-            list.Add(new Piece(o.Key, at.Offset, o.SizeBytes));
+            list.Add(new Piece(o.Key, at.Offset, o.SizeBytes, at.EndsPart));
         }
         return pieces;
     }
 
-    /// <summary>The part's bytes from offset 0 for as long as the pieces run without a hole (a piece stored twice counts once).</summary>
-    private async Task<byte[]> JoinAsync(string bucket, List<Piece> pieces, CancellationToken cancellationToken)
+    /// <summary>
+    /// The part's bytes from offset 0 for as long as the pieces run without a hole (a piece stored twice counts once),
+    /// and whether they reach the piece that ends the part.
+    /// </summary>
+    private async Task<(byte[] Bytes, bool Whole)> JoinAsync(string bucket, List<Piece> pieces, CancellationToken cancellationToken)
     {
         using var joined = new MemoryStream();
+        var whole = false;
         foreach (var piece in pieces.OrderBy(p => p.Offset).ThenByDescending(p => p.Size))
         {
             if (piece.Offset > joined.Length) break;
-            if (piece.Offset + piece.Size <= joined.Length) continue;
+            if (piece.Offset + piece.Size <= joined.Length)
+            {
+                whole |= piece.EndsPart && piece.Offset + piece.Size == joined.Length;
+                continue;
+            }
             var bytes = new byte[piece.Size];
             var read = 0;
             while (read < bytes.Length)
@@ -81,7 +91,8 @@ internal sealed class TailPieceAppender(IObjectStore store, TransientRetry retry
             }
             if (read < bytes.Length) break;
             joined.Write(bytes, (int)(joined.Length - piece.Offset), (int)(piece.Offset + piece.Size - joined.Length));
+            whole |= piece.EndsPart;
         }
-        return joined.ToArray();
+        return (joined.ToArray(), whole);
     }
 }

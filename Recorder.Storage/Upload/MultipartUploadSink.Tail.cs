@@ -7,8 +7,9 @@ namespace Recorder.Storage;
 // Tail pieces: the bytes of the part being filled, stored every TailCheckpointInterval as small objects beside the
 // upload, so that a writer that dies loses only what came after the last piece. A piece never holds back a write: it
 // is a copy handed to a writer task of its own, and when that task is behind (slow or failing S3) the piece is made
-// later, from the same offset. When a part is sealed its last bytes go into a final piece, so the pieces of a part in
-// flight cover it whole; once S3 has the part, its pieces are deleted.
+// later, from the same offset. When a part is sealed its last bytes go into a final piece marked "-end", so the pieces
+// of a part in flight cover it whole (recovery uses a part's pieces as a whole part only when they reach that mark
+// without a hole); once S3 has the part, its pieces are deleted.
 public sealed partial class MultipartUploadSink
 {
     private const int MaxTailPiecesQueued = 8;
@@ -20,7 +21,7 @@ public sealed partial class MultipartUploadSink
     private long _tailLastTimestamp;
     private (int Part, int Offset)? _tailResend;
 
-    private sealed record TailWork(int Part, int Offset, byte[]? Bytes);
+    private sealed record TailWork(int Part, int Offset, byte[]? Bytes, bool EndsPart = false);
 
     private void CheckpointTail(bool force)
     {
@@ -36,13 +37,16 @@ public sealed partial class MultipartUploadSink
             _tailResend = null;
         }
         var from = _tailOffset;
-        if (part.Length == from) return;
-        if (!force && Stopwatch.GetElapsedTime(_tailLastTimestamp) < interval) return;
-        if (Volatile.Read(ref _tailQueued) >= MaxTailPiecesQueued) return; // behind: the next piece starts here
+        // The piece that ends a sealed part is always made (even empty, even when behind): it says the part is whole.
+        if (!force)
+        {
+            if (part.Length == from || Stopwatch.GetElapsedTime(_tailLastTimestamp) < interval) return;
+            if (Volatile.Read(ref _tailQueued) >= MaxTailPiecesQueued) return; // behind: the next piece starts here
+        }
         var bytes = part.Content().Slice(from).ToArray();
         Interlocked.Increment(ref _tailQueued);
         _tailWriter ??= Task.Run(TailWriterLoopAsync, CancellationToken.None);
-        _tailWork.Writer.TryWrite(new TailWork(part.Number, from, bytes));
+        _tailWork.Writer.TryWrite(new TailWork(part.Number, from, bytes, force));
         _tailOffset = part.Length;
         _tailLastTimestamp = Stopwatch.GetTimestamp();
     }
@@ -64,7 +68,7 @@ public sealed partial class MultipartUploadSink
                 if (written.Remove(work.Part, out var keys)) await DeleteQuietlyAsync(keys).ConfigureAwait(false);
                 continue;
             }
-            var key = TailPieces.Key(_destination.Key, work.Part, work.Offset);
+            var key = TailPieces.Key(_destination.Key, work.Part, work.Offset, work.EndsPart);
             try
             {
                 await _store.PutObjectAsync(new ObjectDestination(_destination.Bucket, key) { ContentType = "application/octet-stream" }, work.Bytes,

@@ -16,19 +16,27 @@ public static class TailPieces
 
     public static string Prefix(string key) => key + Suffix;
 
-    public static string Key(string key, int part, long offset) =>
-        string.Create(CultureInfo.InvariantCulture, $"{key}{Suffix}{part:00000}-{offset:0000000000}");
+    private const string EndMark = "-end";
+
+    public static string Key(string key, int part, long offset, bool endsPart = false) =>
+        string.Create(CultureInfo.InvariantCulture, $"{key}{Suffix}{part:00000}-{offset:0000000000}{(endsPart ? EndMark : "")}");
 
     /// <summary>The part and offset a piece's key names, or null for another key.</summary>
-    public static (int Part, long Offset)? Parse(string uploadKey, string pieceKey)
+    public static (int Part, long Offset)? Parse(string uploadKey, string pieceKey) =>
+        ParsePiece(uploadKey, pieceKey) is { } piece ? (piece.Part, piece.Offset) : null;
+
+    /// <summary>The part, offset and whether the piece ends its (sealed) part; null for another key.</summary>
+    public static (int Part, long Offset, bool EndsPart)? ParsePiece(string uploadKey, string pieceKey)
     {
         var prefix = Prefix(uploadKey);
         if (!pieceKey.StartsWith(prefix, StringComparison.Ordinal)) return null;
         var name = pieceKey.AsSpan(prefix.Length);
+        var ends = name.EndsWith(EndMark, StringComparison.Ordinal);
+        if (ends) name = name[..^EndMark.Length];
         return name.Length == 16 && name[5] == '-'
             && int.TryParse(name[..5], NumberStyles.None, CultureInfo.InvariantCulture, out var part)
             && long.TryParse(name[6..], NumberStyles.None, CultureInfo.InvariantCulture, out var offset)
-            ? (part, offset)
+            ? (part, offset, ends)
             : null;
     }
 }

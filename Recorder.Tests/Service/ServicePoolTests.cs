@@ -152,6 +152,10 @@ public sealed class ServicePoolTests(PostgresFixture postgres, CephFixture ceph,
         Assert.InRange(second.GetProperty("gapBeforeSeconds").GetDouble(), gap - 2.5, gap + 2.5); // fragments are 2 s
         await AssertPlayableAsync(hostKey, second.GetProperty("location").GetString()!, 5, 40);
 
+        // The service lists the same segments as the manifest (the first one too, when its process finished it unsupervised).
+        Assert.Equal(segments.Select(s => (s.GetProperty("number").GetInt32(), s.GetProperty("sha256").GetString())),
+            recording.GetProperty("segments").EnumerateArray().Select(s => (s.GetProperty("number").GetInt32(), s.GetProperty("sha256").GetString())));
+
         // Nothing is left half-done: no upload open, no tail piece.
         await AssertNothingPendingAsync(pool.Bucket);
     }
