@@ -267,6 +267,40 @@ public sealed class ServicePoolTests(PostgresFixture postgres, CephFixture ceph,
         Assert.All(pool.Workers, w => Assert.False(w.HasExited));
     }
 
+    [Fact]
+    public async Task S3_down_for_a_minute_under_a_pool_recording_loses_nothing()
+    {
+        var (hostKey, recipient) = _files.NewIdentity("host.key");
+        // Every worker and recording process reaches S3 through a proxy that can refuse everything.
+        await using var proxy = new FaultInjectingS3Proxy(new Uri(ceph.Options.ServiceUrl!), new FaultPlan { ErrorRate = 0, ResetRate = 0, LatencyRate = 0 });
+        await using var pool = await WorkerPool.StartAsync(ceph, postgres, log, count: 2, capacity: 2,
+            new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_S3"] = proxy.Endpoint.ToString().TrimEnd('/') });
+        var token = await pool.AddHostAsync(recipient);
+        var id = await pool.CreateRecordingAsync(token, new { meeting = "synthetic://?participants=2&seconds=300", maxDuration = "80s" });
+        await pool.WaitForStateAsync(token, id, "recording", TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        proxy.BeginOutage();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(60)); // the outage itself
+            Assert.Equal("recording", (await pool.GetRecordingAsync(token, id)).GetProperty("state").GetString());
+        }
+        finally
+        {
+            proxy.EndOutage();
+        }
+
+        var recording = await pool.WaitForStateAsync(token, id, "completed", TimeSpan.FromSeconds(90));
+        Assert.Equal("completed", recording.GetProperty("state").GetString());
+        // Not a take-over, not a cut: one whole segment of the full length, as if S3 had never gone.
+        var segment = Assert.Single(recording.GetProperty("segments").EnumerateArray());
+        Assert.False(segment.GetProperty("truncated").GetBoolean());
+        using var manifest = JsonDocument.Parse(await ceph.ReadObjectAsync(recording.GetProperty("manifest").GetString()!));
+        Assert.Equal(1, manifest.RootElement.GetProperty("leaseEpoch").GetInt64());
+        await AssertPlayableAsync(hostKey, segment.GetProperty("uri").GetString()!, 79, 81);
+        await AssertNothingPendingAsync(pool.Bucket);
+    }
+
     private async Task<string> DecryptAsync(string identity, string uri, bool expectTruncated)
     {
         var file = _files.Write($"{Guid.NewGuid():N}.age", await ceph.ReadObjectAsync(uri));
