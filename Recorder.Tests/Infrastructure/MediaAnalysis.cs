@@ -34,6 +34,20 @@ public static class MediaAnalysis
             TopLevelBoxes(await File.ReadAllBytesAsync(path)).Contains("moof"));
     }
 
+    /// <summary>
+    /// Seconds of video that actually decode (frames read ÷ frame rate). A file cut inside a fragment keeps that
+    /// fragment's sample table, so its container duration counts frames whose data is gone; this does not.
+    /// </summary>
+    public static async Task<double> DecodableVideoSecondsAsync(string path)
+    {
+        var r = await ProcessRunner.RunAsync("ffprobe",
+            ["-v", "error", "-select_streams", "v:0", "-count_frames", "-show_entries", "stream=nb_read_frames,r_frame_rate", "-of", "json", path], Timeout);
+        Assert.True(r.ExitCode == 0, $"ffprobe failed: {r.StandardError}");
+        using var doc = JsonDocument.Parse(r.StandardOutput);
+        var stream = doc.RootElement.GetProperty("streams")[0];
+        return int.Parse(stream.GetProperty("nb_read_frames").GetString()!, CultureInfo.InvariantCulture) / Rate(stream.GetProperty("r_frame_rate").GetString()!);
+    }
+
     /// <summary>The whole audio track as 48 kHz mono samples.</summary>
     public static async Task<short[]> DecodeAudioAsync(string path)
     {

@@ -27,7 +27,7 @@ public sealed class SyntheticMeetingOptionsTests
     [InlineData("synthetic://?join=2", "join takes PARTICIPANT:SECONDS pairs, got '2'")]
     [InlineData("synthetic://?size=641x360", "size must be even, got '641x360'")]
     [InlineData("synthetic://?pace=slow", "pace must be live or fast, got 'slow'")]
-    [InlineData("synthetic://?colour=red", "unknown synthetic meeting parameter 'colour' (known: participants, seconds, marker, size, names, join, leave, pace)")]
+    [InlineData("synthetic://?colour=red", "unknown synthetic meeting parameter 'colour' (known: participants, seconds, marker, size, names, join, leave, pace, grain)")]
     public void Bad_parameters_are_refused_with_a_message_naming_them(string uri, string message)
     {
         var ex = Assert.Throws<FormatException>(() => SyntheticMeetingOptions.Parse(new Uri(uri)));

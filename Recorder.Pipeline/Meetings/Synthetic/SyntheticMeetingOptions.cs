@@ -12,6 +12,9 @@ namespace Recorder.Pipeline.Meetings.Synthetic;
 /// <c>marker</c> seconds (0 = never) everyone claps and flashes white at once,
 /// so A/V sync can be measured. Like a real meeting it runs in real time;
 /// <c>pace=fast</c> lets the recording run as fast as the encoder allows.
+/// <c>grain=N</c> (0–64) adds film grain of ±N to every camera's luma, a fresh
+/// pattern each frame: the encoder then needs megabits per second, as for real
+/// cameras (benchmarks of what a crash loses at a high bit rate).
 /// </summary>
 public sealed record SyntheticMeetingOptions
 {
@@ -29,6 +32,8 @@ public sealed record SyntheticMeetingOptions
     public IReadOnlyDictionary<int, TimeSpan> LeaveAt { get; init; } = new Dictionary<int, TimeSpan>();
     /// <summary>Record faster than real time (tests, benchmarks): media is computed on demand.</summary>
     public bool Fast { get; init; }
+    /// <summary>Luma noise amplitude added to each camera frame (0: clean, flat video).</summary>
+    public int Grain { get; init; }
 
     public static double ToneHz(int index) => 300 + 150 * index;
 
@@ -53,6 +58,7 @@ public sealed record SyntheticMeetingOptions
                 "names" => options with { Names = value.Split(',', StringSplitOptions.TrimEntries) },
                 "join" => options with { JoinAt = ParseTimes(key, value) },
                 "leave" => options with { LeaveAt = ParseTimes(key, value) },
+                "grain" => options with { Grain = ParseInt(key, value, 0, 64) },
                 "pace" => options with
                 {
                     Fast = value switch
@@ -62,7 +68,7 @@ public sealed record SyntheticMeetingOptions
                         _ => throw new FormatException($"pace must be live or fast, got '{value}'"),
                     },
                 },
-                _ => throw new FormatException($"unknown synthetic meeting parameter '{key}' (known: participants, seconds, marker, size, names, join, leave, pace)"),
+                _ => throw new FormatException($"unknown synthetic meeting parameter '{key}' (known: participants, seconds, marker, size, names, join, leave, pace, grain)"),
             };
         }
         foreach (var p in options.JoinAt.Keys.Concat(options.LeaveAt.Keys))

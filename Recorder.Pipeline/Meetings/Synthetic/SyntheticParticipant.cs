@@ -86,7 +86,23 @@ public sealed class SyntheticParticipant : Participant
         var x = position < travel ? position : 2 * travel - position;
         var y = (_camera.Height - size) * ((Index % 3) + 1) / 4;
         Painter.Fill(_camera, new Rect(x, y, size, size), _square);
+        if (_meeting.Grain > 0) AddGrain(at);
         return _camera;
+    }
+
+    /// <summary>±<see cref="SyntheticMeetingOptions.Grain"/> on every luma sample, from a generator seeded by the frame time and participant.</summary>
+    private void AddGrain(TimeSpan at)
+    {
+        var state = unchecked((ulong)at.Ticks * 0x9E3779B97F4A7C15UL ^ (ulong)(Index + 1) * 0xBF58476D1CE4E5B9UL) | 1;
+        var span = 2 * _meeting.Grain + 1;
+        var luma = _camera.Y;
+        for (var i = 0; i < luma.Length; i++)
+        {
+            state ^= unchecked(state << 13);
+            state ^= state >> 7;
+            state ^= unchecked(state << 17);
+            luma[i] = (byte)Math.Clamp(luma[i] + (int)(state % (ulong)span) - _meeting.Grain, 0, 255);
+        }
     }
 
     /// <summary>Whether <paramref name="at"/> falls in this participant's louder speaking slot.</summary>
