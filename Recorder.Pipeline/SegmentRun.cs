@@ -18,9 +18,15 @@ internal sealed class SegmentRun
     private readonly TimeSpan? _sealChunkAfter;
     private long _chunkOpenedAt;
 
+    /// <summary>Writes to the segment writer come from the pump and from the sealing timer, one at a time.</summary>
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly CancellationTokenSource _pumped = new();
+    private bool _closed;
+
     private SegmentRun(int number, FfmpegEncoder encoder, ISegmentWriter writer, MatroskaFeedWriter feed, TimeSpan? sealChunkAfter)
     {
         _sealChunkAfter = sealChunkAfter;
+        _sealing = sealChunkAfter is { } after ? SealLoopAsync(after) : Task.CompletedTask;
         Number = number;
         Encoder = encoder;
         _writer = writer;
@@ -76,9 +82,17 @@ internal sealed class SegmentRun
             int n;
             while ((n = await Encoder.Output.ReadAsync(buffer).ConfigureAwait(false)) > 0)
             {
-                lock (_indexGate) _indexer.Observe(buffer.AsSpan(0, n));
-                await _writer.WriteAsync(buffer.AsMemory(0, n), CancellationToken.None).ConfigureAwait(false);
-                await WrittenAsync(n).ConfigureAwait(false);
+                await _writeGate.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    lock (_indexGate) _indexer.Observe(buffer.AsSpan(0, n));
+                    await _writer.WriteAsync(buffer.AsMemory(0, n), CancellationToken.None).ConfigureAwait(false);
+                    Written(n);
+                }
+                finally
+                {
+                    _writeGate.Release();
+                }
             }
         }
         catch
@@ -86,31 +100,73 @@ internal sealed class SegmentRun
             Encoder.Kill();
             throw;
         }
+        finally
+        {
+            await _writeGate.WaitAsync().ConfigureAwait(false);
+            _closed = true; // nothing is written after the pump: the writer is completed next
+            _writeGate.Release();
+            await _pumped.CancelAsync().ConfigureAwait(false);
+            await _sealing.ConfigureAwait(false);
+        }
     }
 
-    /// <summary>
-    /// Counts what was written; when the open age chunk has waited longer than <see cref="RecordingOptions.SealChunkAfter"/>
-    /// and the encoder's output is between two boxes, fills the chunk with a <c>free</c> box (players skip it) so that it is
-    /// sealed and stored now.
-    /// </summary>
-    private async Task WrittenAsync(int n)
+    private readonly Task _sealing;
+
+    /// <summary>Counts what was written and notes when the open age chunk began.</summary>
+    private void Written(int n)
     {
         var chunkBefore = PlaintextBytes / AgeChunkBytes;
         PlaintextBytes += n;
-        var open = (int)(PlaintextBytes % AgeChunkBytes);
-        if (open == 0)
+        if (PlaintextBytes % AgeChunkBytes == 0) _chunkOpenedAt = 0;
+        else if (_chunkOpenedAt == 0 || PlaintextBytes / AgeChunkBytes != chunkBefore) _chunkOpenedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>
+    /// The encoder writes a fragment at once, every 2 s, and the encryptor seals a 64 KiB chunk only once a byte beyond it
+    /// has arrived, so the end of each fragment would wait, unsealed and so not stored, for the next one (at a low bit rate
+    /// for several). Every 250 ms: when the open chunk has waited longer than <see cref="RecordingOptions.SealChunkAfter"/>
+    /// and the output stands right after a whole fragment, a <c>free</c> box (players skip it) fills the chunk and reaches
+    /// 8 bytes into the next, so the chunk is sealed and stored now — and a cut at a chunk boundary never falls inside the
+    /// next fragment's <c>moof</c>, which would make the whole prefix unreadable.
+    /// </summary>
+    private async Task SealLoopAsync(TimeSpan after)
+    {
+        await Task.Yield();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        try
         {
-            _chunkOpenedAt = 0;
-            return;
+            while (await timer.WaitForNextTickAsync(_pumped.Token).ConfigureAwait(false))
+            {
+                await _writeGate.WaitAsync(_pumped.Token).ConfigureAwait(false);
+                try
+                {
+                    if (_closed) return;
+                    await SealOpenChunkAsync(after).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _writeGate.Release();
+                }
+            }
         }
-        if (_chunkOpenedAt == 0 || PlaintextBytes / AgeChunkBytes != chunkBefore) _chunkOpenedAt = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (_sealChunkAfter is not { } after || System.Diagnostics.Stopwatch.GetElapsedTime(_chunkOpenedAt) < after) return;
+        catch (OperationCanceledException) when (_pumped.IsCancellationRequested)
+        {
+            // The encoder's output ended.
+        }
+        catch (Exception) when (_closed || _pumped.IsCancellationRequested)
+        {
+            // The writer failed or closed meanwhile: the pump reports that.
+        }
+    }
+
+    private async Task SealOpenChunkAsync(TimeSpan after)
+    {
+        var open = (int)(PlaintextBytes % AgeChunkBytes);
+        if (open == 0 || _chunkOpenedAt == 0 || System.Diagnostics.Stopwatch.GetElapsedTime(_chunkOpenedAt) < after) return;
         byte[] padding;
         lock (_indexGate)
         {
-            if (!_indexer.AtTopLevelBoundary) return;
-            // The encryptor seals a chunk once a byte beyond it has arrived (the last chunk waits to be marked
-            // final): the box fills the open chunk and reaches 8 bytes into the next.
+            if (!_indexer.AtFragmentBoundary) return;
             var size = AgeChunkBytes - open + 8;
             padding = new byte[size];
             System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(padding, (uint)size);

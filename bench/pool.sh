@@ -16,7 +16,7 @@
 #  3. the job storage's load: PostgreSQL transactions per minute (pg_stat_database)
 #     with 1, 3 and BENCH_MAX_WORKERS (5) idle workers (more run out of PostgreSQL's default 100 connections: docs/benchmarks.md), and their RSS and CPU.
 #
-#   bench/pool.sh
+#   bench/pool.sh                 # BENCH_KILLS=5 BENCH_KILLS_HIGH=3 BENCH_MAX_WORKERS=5 BENCH_IDLE=1 (0: skip 3.)
 #
 # Results (raw JSON lines and summary.md) go to bench/results/pool/.
 set -euo pipefail

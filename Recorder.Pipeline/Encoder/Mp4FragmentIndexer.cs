@@ -30,8 +30,16 @@ public sealed class Mp4FragmentIndexer
     public long Position { get; private set; }
     public bool Failed { get; private set; }
 
-    /// <summary>Between two top-level boxes (where a <c>free</c> box may go without changing what the file means).</summary>
+    /// <summary>Between two top-level boxes.</summary>
     public bool AtTopLevelBoundary => !Failed && _boxRemaining == 0 && _headerFill == 0;
+
+    /// <summary>
+    /// Right after the init segment or a whole fragment (its <c>mdat</c>): where a <c>free</c> box may go without
+    /// changing what the file means. Not between a <c>moof</c> and its <c>mdat</c>: the moof's data offsets count from it.
+    /// </summary>
+    public bool AtFragmentBoundary => AtTopLevelBoundary && (_lastCompleted == Mdat || _lastCompleted == Moov);
+
+    private uint _lastCompleted;
 
     public void Observe(ReadOnlySpan<byte> data)
     {
@@ -93,6 +101,7 @@ public sealed class Mp4FragmentIndexer
 
     private void EndBox()
     {
+        _lastCompleted = _boxType;
         var body = _body;
         _body = null;
         if (body is null) return;
@@ -170,6 +179,7 @@ public sealed class Mp4FragmentIndexer
     }
 
     private static uint Fourcc(string s) => (uint)(s[0] << 24 | s[1] << 16 | s[2] << 8 | s[3]);
+    private static readonly uint Mdat = Fourcc("mdat");
     private static readonly uint Moov = Fourcc("moov"), Moof = Fourcc("moof"), Trak = Fourcc("trak"), Tkhd = Fourcc("tkhd"),
         Mdia = Fourcc("mdia"), Mdhd = Fourcc("mdhd"), Hdlr = Fourcc("hdlr"), Traf = Fourcc("traf"), Tfhd = Fourcc("tfhd"),
         Tfdt = Fourcc("tfdt"), Vide = Fourcc("vide");
