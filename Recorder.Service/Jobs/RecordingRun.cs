@@ -30,6 +30,7 @@ internal sealed class RecordingRun(
     private readonly TimeSpan _lease = TimeSpan.FromSeconds(services.Options.LeaseSeconds);
     private string? _stopReason;
     private volatile bool _leaseLost, _handingOver;
+    private DateTimeOffset _renewedAt;
 
     public async Task RunAsync(CancellationToken shutdown)
     {
@@ -66,6 +67,9 @@ internal sealed class RecordingRun(
             await watch.ConfigureAwait(false);
             await lease.ConfigureAwait(false);
             logger.LogInformation("recording {RecordingId}: process exited with {ExitCode}", recording.Id, exitCode);
+            // The process may have ended because its lease ran out (this worker paused, or lost the database) before
+            // the look-out above noticed: then the recording is not this run's to end.
+            if (!_leaseLost && !_handingOver && !_events.Ended && !await StillLeasedAsync().ConfigureAwait(false)) _leaseLost = true;
             if (_leaseLost)
             {
                 logger.LogWarning("recording {RecordingId}: this worker lost its lease (epoch {Epoch}); the recording goes on where it is leased", recording.Id, run.Epoch);
@@ -93,7 +97,7 @@ internal sealed class RecordingRun(
     private async Task HoldLeaseAsync(RecordingProcess child, CancellationToken exited)
     {
         var margin = _lease / 4;
-        var renewedAt = services.Clock.GetUtcNow(); // the job took the lease just before the process started
+        _renewedAt = services.Clock.GetUtcNow(); // the job took the lease just before the process started
         await child.SendLeaseAsync(run.Epoch, _lease - margin).ConfigureAwait(false);
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_options.LeaseRenewMilliseconds), services.Clock);
         try
@@ -118,16 +122,16 @@ internal sealed class RecordingRun(
                 var now = services.Clock.GetUtcNow();
                 if (renewed == true)
                 {
-                    renewedAt = attempt;
+                    _renewedAt = attempt;
                     await child.SendLeaseAsync(run.Epoch, attempt + _lease - margin - now).ConfigureAwait(false);
                     continue;
                 }
-                if (renewed == false || now - renewedAt >= _lease - margin)
+                if (renewed == false || now - _renewedAt >= _lease - margin)
                 {
                     _leaseLost = true;
                     logger.LogError("recording {RecordingId}: {Why}; stopping its process at once", recording.Id,
                         renewed == false ? $"another worker took the recording over (lease epoch {run.Epoch} is gone)"
-                            : $"the lease could not be renewed for {(now - renewedAt).TotalSeconds:0.0} s");
+                            : $"the lease could not be renewed for {(now - _renewedAt).TotalSeconds:0.0} s");
                     child.KillNow();
                     return;
                 }
@@ -136,6 +140,22 @@ internal sealed class RecordingRun(
         catch (OperationCanceledException) when (exited.IsCancellationRequested)
         {
             // The process has exited.
+        }
+    }
+
+    /// <summary>Whether this run still holds the lease: its epoch is current and it was renewed within the time its process was given.</summary>
+    private async Task<bool> StillLeasedAsync()
+    {
+        if (services.Clock.GetUtcNow() - _renewedAt >= _lease - _lease / 4) return false;
+        try
+        {
+            var lease = await services.Store.GetLeaseAsync(recording.Id, CancellationToken.None).ConfigureAwait(false);
+            return lease is not null && lease.Epoch == run.Epoch && lease.Owner == services.Setup.WorkerId;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("recording {RecordingId}: could not read its lease: {Message}", recording.Id, e.Message);
+            return false;
         }
     }
 
