@@ -167,14 +167,9 @@ public sealed class RecordingContinuation
     {
         var head = await store.HeadObjectAsync(location.Bucket, location.ManifestKey, cancellationToken).ConfigureAwait(false);
         if (head is null) return null;
-        var bytes = new byte[head.SizeBytes];
-        var read = 0;
-        while (read < bytes.Length)
-        {
-            var n = await store.GetRangeAsync(location.Bucket, location.ManifestKey, read, bytes.AsMemory(read), head.ETag, cancellationToken).ConfigureAwait(false);
-            if (n == 0) throw new StorageException($"{location.Uri(location.ManifestKey)}: the manifest ended after {read} of {bytes.Length} bytes");
-            read += n;
-        }
+        var bytes = await store.ReadAllAsync(location.Bucket, location.ManifestKey, head.SizeBytes, head.ETag, cancellationToken).ConfigureAwait(false);
+        if (bytes.Length < head.SizeBytes)
+            throw new StorageException($"{location.Uri(location.ManifestKey)}: the manifest ended after {bytes.Length} of {head.SizeBytes} bytes");
         return RecordingManifest.Parse(bytes);
     }
 }

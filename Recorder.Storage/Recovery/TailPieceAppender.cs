@@ -79,17 +79,9 @@ internal sealed class TailPieceAppender(IObjectStore store, TransientRetry retry
                 whole |= piece.EndsPart && piece.Offset + piece.Size == joined.Length;
                 continue;
             }
-            var bytes = new byte[piece.Size];
-            var read = 0;
-            while (read < bytes.Length)
-            {
-                var from = read;
-                var n = await retry.ExecuteAsync($"s3://{bucket}/{piece.Key}: GetObject",
-                    ct => store.GetRangeAsync(bucket, piece.Key, from, bytes.AsMemory(from), null, ct), cancellationToken).ConfigureAwait(false);
-                if (n == 0) break;
-                read += n;
-            }
-            if (read < bytes.Length) break;
+            var bytes = await retry.ExecuteAsync($"s3://{bucket}/{piece.Key}: GetObject",
+                ct => store.ReadAllAsync(bucket, piece.Key, piece.Size, null, ct), cancellationToken).ConfigureAwait(false);
+            if (bytes.Length < piece.Size) break;
             joined.Write(bytes, (int)(joined.Length - piece.Offset), (int)(piece.Offset + piece.Size - joined.Length));
             whole |= piece.EndsPart;
         }

@@ -77,4 +77,22 @@ public static class ObjectStoreExtensions
         this IObjectStore store, MultipartUploadId upload, int partNumber, ReadOnlyMemory<byte> content, string contentMd5,
         CancellationToken cancellationToken) =>
         store.UploadPartAsync(upload, partNumber, new ReadOnlySequence<byte>(content), contentMd5, cancellationToken);
+
+    /// <summary>
+    /// The first <paramref name="sizeBytes"/> bytes of a small object (a manifest, a tail piece) in one buffer, by ranged GETs;
+    /// shorter when the object ends sooner.
+    /// </summary>
+    public static async Task<byte[]> ReadAllAsync(
+        this IObjectStore store, string bucket, string key, long sizeBytes, string? ifMatchETag, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[sizeBytes];
+        var read = 0;
+        while (read < bytes.Length)
+        {
+            var n = await store.GetRangeAsync(bucket, key, read, bytes.AsMemory(read), ifMatchETag, cancellationToken).ConfigureAwait(false);
+            if (n == 0) return bytes[..read];
+            read += n;
+        }
+        return bytes;
+    }
 }

@@ -13,7 +13,14 @@ namespace Recorder.Storage;
 public sealed partial class MultipartUploadSink
 {
     private const int MaxTailPiecesQueued = 8;
-    private readonly Channel<TailWork> _tailWork = Channel.CreateUnbounded<TailWork>(new UnboundedChannelOptions { SingleReader = true });
+    // Bounded like everything else: pieces waiting hold at most one part's size of copies (_tailQueuedBytes); when full, a
+    // piece is made later from the same offset and a deletion is left to completion (which removes every piece it wrote).
+    private readonly Channel<TailWork> _tailWork = Channel.CreateBounded<TailWork>(new BoundedChannelOptions(4 * MaxTailPiecesQueued)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+    private long _tailQueuedBytes;
     private readonly Lock _tailGate = new();
     private Task? _tailWriter;
     private int _tailPart, _tailQueued;
@@ -37,16 +44,25 @@ public sealed partial class MultipartUploadSink
             _tailResend = null;
         }
         var from = _tailOffset;
-        // The piece that ends a sealed part is always made (even empty, even when behind): it says the part is whole.
+        // The piece that ends a sealed part is made even when small or when pieces are waiting: it says the part is whole.
         if (!force)
         {
             if (part.Length == from || Stopwatch.GetElapsedTime(_tailLastTimestamp) < interval) return;
             if (Volatile.Read(ref _tailQueued) >= MaxTailPiecesQueued) return; // behind: the next piece starts here
         }
+        // Never more than a part's size of copies waiting (S3 slow or away): then this part's pieces stop short, and
+        // recovery uses them only as the last part.
+        if (Volatile.Read(ref _tailQueuedBytes) + (part.Length - from) > part.SizeBytes) return;
         var bytes = part.Content().Slice(from).ToArray();
-        Interlocked.Increment(ref _tailQueued);
         _tailWriter ??= Task.Run(TailWriterLoopAsync, CancellationToken.None);
-        _tailWork.Writer.TryWrite(new TailWork(part.Number, from, bytes, force));
+        Interlocked.Increment(ref _tailQueued);
+        Interlocked.Add(ref _tailQueuedBytes, bytes.Length);
+        if (!_tailWork.Writer.TryWrite(new TailWork(part.Number, from, bytes, force)))
+        {
+            Interlocked.Decrement(ref _tailQueued);
+            Interlocked.Add(ref _tailQueuedBytes, -bytes.Length);
+            return;
+        }
         _tailOffset = part.Length;
         _tailLastTimestamp = Stopwatch.GetTimestamp();
     }
@@ -88,6 +104,7 @@ public sealed partial class MultipartUploadSink
             finally
             {
                 Interlocked.Decrement(ref _tailQueued);
+                Interlocked.Add(ref _tailQueuedBytes, -work.Bytes.Length);
             }
         }
         // Completed or aborted: every piece goes (disposal without either keeps them for recovery).
