@@ -9,6 +9,7 @@ namespace Recorder.Cli;
 /// </summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(InspectDocument))]
+[JsonSerializable(typeof(Recorder.Pipeline.Audit.RecordingVerification))]
 [JsonSerializable(typeof(RecordDocument))]
 [JsonSerializable(typeof(Api.HostAddedDocument))]
 [JsonSerializable(typeof(Api.HostTokenDocument))]

@@ -12,6 +12,7 @@ public static class CommandCatalog
         new DecryptCommand(),
         new InspectCommand(),
         new GrantCommand(),
+        new VerifyCommand(),
         new RecordCommand(),
         new DemoCommand(),
         new ServeCommand(),

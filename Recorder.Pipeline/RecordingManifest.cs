@@ -24,6 +24,8 @@ public sealed record RecordingManifest
     public string? Error { get; init; }
     public required IReadOnlyList<string> Recipients { get; init; }
     public required string WorkerBuild { get; init; }
+    /// <summary>The fingerprint (<c>SHA256:…</c>) of the key that signed this manifest (<c>manifest.json.sig</c>); null: unsigned.</summary>
+    public string? SigningKey { get; init; }
     public required ManifestVideo Video { get; init; }
     /// <summary>Every stored segment, in order (a take-over's segments follow the ones before it).</summary>
     public required IReadOnlyList<ManifestSegment> Segments { get; init; }

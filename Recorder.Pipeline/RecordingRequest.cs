@@ -28,4 +28,6 @@ public sealed record RecordingRequest
     public bool FinishOnly { get; init; }
     /// <summary>The lease epoch the supervising service holds (written into the manifest and onto every object).</summary>
     public long? LeaseEpoch { get; init; }
+    /// <summary>Signs every version of the manifest (null: the manifest is stored unsigned, and verify/audit say so).</summary>
+    public Signing.ManifestSigner? Signer { get; init; }
 }

@@ -34,6 +34,7 @@ public static class ServiceRegistration
     public static IServiceCollection AddRecorderService(this IServiceCollection services, IConfiguration configuration, Func<string, string?> environment)
     {
         services.AddOptions<RecorderServiceOptions>().Bind(configuration.GetSection(RecorderServiceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RecorderServiceOptions>, SigningKeyValidation>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<RecorderServiceOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new ServiceEnvironment(environment));

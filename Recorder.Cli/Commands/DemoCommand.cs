@@ -8,6 +8,7 @@ using Recorder.Cli.S3;
 using Recorder.Crypto;
 using Recorder.Crypto.Recipients;
 using Recorder.Pipeline;
+using Recorder.Pipeline.Audit;
 using Recorder.Storage;
 
 namespace Recorder.Cli.Commands;
@@ -18,8 +19,10 @@ namespace Recorder.Cli.Commands;
 /// the host with its public key; the host asks the API for a recording of a
 /// 20-second synthetic meeting (one participant leaves, one joins) and follows
 /// its states while a recording process records it in real time into S3,
-/// encrypted for that key only; then an auditor checks the stored objects
-/// without a key, and the archivist decrypts them with it. Needs an S3
+/// encrypted for that key only and its manifest signed with the service's
+/// signing key; then an auditor verifies the stored objects without a key
+/// (<see cref="RecordingVerifier"/>, as <c>recorder verify</c>), and the
+/// archivist decrypts them with it. Needs an S3
 /// endpoint (scripts/demo.sh starts a local one) and the service installed
 /// beside recorder (README, "Install").
 /// </summary>
@@ -52,10 +55,11 @@ public sealed class DemoCommand : ICliCommand
             await KeygenCommand.WriteIdentityAsync(keyPath, host, context, ct);
             Say(context, $"1. the host created its key: {keyPath} (public key {host.Recipient})");
 
+            var signingKey = await SigningKeyAsync(context, dir, ct);
             var bucketName = parse.GetValue(bucket)!;
             await EnsureBucketAsync(context.Services.S3, bucketName, ct);
-            await using var service = await DemoService.StartAsync(context, bucketName, ct);
-            Say(context, $"2. the service runs at {service.Operator.DisplayUrl} (process {service.ProcessId}, embedded store, bucket {bucketName})");
+            await using var service = await DemoService.StartAsync(context, bucketName, signingKey.Path, ct);
+            Say(context, $"2. the service runs at {service.Operator.DisplayUrl} (process {service.ProcessId}, embedded store, bucket {bucketName}), signing manifests with {signingKey.Path} ({signingKey.Fingerprint})");
             string hostToken;
             using (var asOperator = new ServiceClient(service.Operator))
             {
@@ -76,8 +80,8 @@ public sealed class DemoCommand : ICliCommand
             var manifest = RecordingManifest.Parse(await ReadObjectAsync(context, manifestUri, ct));
 
             var store = new S3ObjectStore(context.Services.S3);
-            Say(context, $"5. an auditor checks {manifestUri} without any key");
-            foreach (var segment in manifest.Segments) await AuditAsync(context, store, segment, ct);
+            Say(context, $"5. an auditor verifies {manifestUri} without any key, trusting {signingKey.Path}.pub (as: recorder verify --trust {signingKey.Path}.pub {manifestUri})");
+            await AuditAsync(context, store, manifestUri, signingKey.Path + ".pub", ct);
 
             Say(context, "6. the archivist decrypts with the host's key");
             var files = new List<string>();
@@ -138,17 +142,50 @@ public sealed class DemoCommand : ICliCommand
         }
     }
 
-    /// <summary>What an auditor can prove without a key: the stored bytes hash to the manifest's value, and the header names the host's key.</summary>
-    private static async Task AuditAsync(CliContext context, IObjectStore store, ManifestSegment segment, CancellationToken ct)
+    /// <summary>What an auditor can prove without a key: the signature, by the trusted key; the stored bytes hash to the manifest's values; the headers name the host's key.</summary>
+    private static async Task AuditAsync(CliContext context, IObjectStore store, string manifestUri, string trustFile, CancellationToken ct)
     {
-        var location = S3Uri.Parse(segment.Location);
-        await using var stored = await S3SeekableReadStream.OpenAsync(store, location.Bucket, location.Key, cancellationToken: ct);
-        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stored, ct));
-        if (sha != segment.Sha256 || stored.Length != segment.Bytes)
-            throw new CliException($"{segment.Location}: stored object does not match the manifest (sha256 {sha}, {stored.Length} bytes)");
-        stored.Position = 0;
-        var header = await AgeInspector.InspectAsync(stored, stored.Length, ct);
-        Say(context, $"   {location.Key}: {stored.Length} bytes, sha256 matches the manifest, age v1 for {string.Join(", ", header.RecipientFingerprints)}, {header.ChunkCount} chunks");
+        var verifier = new RecordingVerifier(store, new VerifyOptions { Trust = TrustedSigners.Load(trustFile) });
+        _ = ObjectLocation.TryParse(manifestUri, out var location);
+        var result = await verifier.VerifyAsync(location, new DemoProgress(context), ct);
+        foreach (var finding in result.Findings) context.Output.Notice(VerifyCommand.FindingLine(finding));
+        if (!result.Holds) throw new CliException($"the stored recording does not verify: {string.Join("; ", result.Findings.Select(f => f.Code))}");
+    }
+
+    private sealed class DemoProgress(CliContext context) : IProgress<string>
+    {
+        public void Report(string value) => Say(context, "   " + value.TrimStart());
+    }
+
+    /// <summary>
+    /// The service's signing key: demo-output/signing-key (made by the stock ssh-keygen, as an operator would; kept
+    /// across runs, like any signing key).
+    /// </summary>
+    private static async Task<(string Path, string Fingerprint)> SigningKeyAsync(CliContext context, string dir, CancellationToken ct)
+    {
+        var path = Path.GetFullPath(Path.Combine(dir, "signing-key"));
+        if (!File.Exists(path))
+        {
+            var info = new System.Diagnostics.ProcessStartInfo("ssh-keygen") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var a in new[] { "-q", "-t", "ed25519", "-N", "", "-C", "recorder-demo", "-f", path }) info.ArgumentList.Add(a);
+            System.Diagnostics.Process process;
+            try
+            {
+                process = System.Diagnostics.Process.Start(info)!;
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                throw new CliException($"cannot make the demo's signing key with ssh-keygen: {e.Message}", "install it: apt-get install openssh-client");
+            }
+            using (process)
+            {
+                var errors = await process.StandardError.ReadToEndAsync(ct);
+                await process.WaitForExitAsync(ct);
+                if (process.ExitCode != 0) throw new CliException($"ssh-keygen could not make {path}: {errors.Trim()}");
+            }
+        }
+        using var signer = SigningKeyArgument.Load(context, path)!;
+        return (path, signer.PublicKey.Fingerprint);
     }
 
     private static async Task<string> DecryptAsync(CliContext context, IObjectStore store, ManifestSegment segment, X25519Identity host, string path, CancellationToken ct)

@@ -36,7 +36,7 @@ internal sealed class DemoService : IAsyncDisposable
     /// <summary>The same service, called with another token (a host's).</summary>
     public ServiceEndpoint As(string token, string who) => Operator with { Token = token, TokenSource = who };
 
-    public static async Task<DemoService> StartAsync(CliContext context, string bucket, CancellationToken cancellationToken)
+    public static async Task<DemoService> StartAsync(CliContext context, string bucket, string signingKey, CancellationToken cancellationToken)
     {
         var program = ServeCommand.ServiceProgram(context);
         var recorder = context.Console.Environment("RECORDER_PROGRAM") is { Length: > 0 } configured
@@ -52,7 +52,7 @@ internal sealed class DemoService : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { "--urls", url, "--bucket", bucket, "--state-dir", state }) info.ArgumentList.Add(a);
+        foreach (var a in new[] { "--urls", url, "--bucket", bucket, "--state-dir", state, "--signing-key", signingKey }) info.ArgumentList.Add(a);
         // The demo's own service: embedded store and settings, whatever RECORDER_* the user has set.
         foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("RECORDER_", StringComparison.Ordinal)).ToList()) info.Environment.Remove(name);
         foreach (var name in Passed)

@@ -50,9 +50,11 @@ public sealed class RecordCommand : ICliCommand
             Description = "the lease epoch (fencing counter) the supervising service holds; stored on every object written",
             HelpName = "N",
         };
+        var signingKey = SigningKeyArgument.Create();
         var command = new Command("record", "record a meeting, encrypted for the host, into S3")
         {
             meeting, recipients, host, bucket, prefix, duration, layout, size, recordingId, displayName, json, events, continuation, finishOnly, leaseEpoch,
+            signingKey,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -72,6 +74,8 @@ public sealed class RecordCommand : ICliCommand
                 throw CliException.Usage("--continue needs --recording-id ID: the recording to take over");
             if (request.FinishOnly && !request.Continue) throw CliException.Usage("--finish-only goes with --continue");
             if (request.LeaseEpoch is < 0) throw CliException.Usage("--lease-epoch must not be negative");
+            using var signer = SigningKeyArgument.Load(context, parse.GetValue(signingKey));
+            request = request with { Signer = signer };
             if (parse.GetValue(events)) return await RunWithEventsAsync(context, request, ct);
 
             var (manifest, location) = await RecordingRun.RunAsync(context, request, ct);

@@ -27,6 +27,7 @@ public sealed class ServeCommand : ICliCommand
             Flag("--prefix", "P", "key prefix inside the bucket"),
             Flag("--postgres", "CONNECTION-STRING", "PostgreSQL for jobs and state, shared by a pool of workers (or RECORDER_POSTGRES)"),
             Flag("--state-dir", "DIR", "the embedded store's folder (default $STATE_DIRECTORY, else ~/.local/state/recorder)"),
+            Flag("--signing-key", "FILE", "sign every manifest with this OpenSSH Ed25519 private key (or RECORDER_SIGNING_KEY)"),
             Flag("--config", "FILE", "a JSON configuration file (section \"Recorder\")"),
         ];
         var capacity = new Option<string?>("--capacity") { Description = "recordings this worker runs at once (1 to 256)", HelpName = "N" };

@@ -1,6 +1,7 @@
 using Recorder.Crypto;
 using Recorder.Crypto.Recipients;
 using Recorder.Pipeline;
+using Recorder.Pipeline.Signing;
 using Recorder.Storage;
 
 namespace Recorder.Pipeline.Output;
@@ -8,12 +9,15 @@ namespace Recorder.Pipeline.Output;
 /// <summary>
 /// The real recording output: each segment an age v1 file for the given
 /// recipients (the host's key, and only what the host configured besides),
-/// multipart-uploaded to S3; the manifest next to them in plaintext.
+/// multipart-uploaded to S3; the manifest next to them in plaintext, signed
+/// (<c>manifest.json.sig</c>) when a <paramref name="signer"/> is given.
 /// </summary>
 public sealed class EncryptedRecordingOutput(
     IObjectStore store, RecordingLocation location, IReadOnlyList<IRecipient> recipients, MultipartUploadOptions uploadOptions,
-    IUploadStateStore? uploadState = null, long? leaseEpoch = null) : IRecordingOutput
+    IUploadStateStore? uploadState = null, long? leaseEpoch = null, ManifestSigner? signer = null) : IRecordingOutput
 {
+    private bool _signingKeyPublished;
+
     public const string SegmentFormat = "age-v1+fmp4";
 
     public RecordingLocation Location { get; } = location;
@@ -68,10 +72,31 @@ public sealed class EncryptedRecordingOutput(
         }
     }
 
-    public Task PublishManifestAsync(RecordingManifest manifest, CancellationToken cancellationToken) =>
-        store.PutObjectAsync(new ObjectDestination(Location.Bucket, Location.ManifestKey)
+    /// <summary>
+    /// Stores the manifest, then its signature. Between the two writes (milliseconds) the stored pair does not match;
+    /// every later version (a checkpoint every few seconds, the final one, a take-over's) is signed again.
+    /// </summary>
+    public async Task PublishManifestAsync(RecordingManifest manifest, CancellationToken cancellationToken)
+    {
+        if (signer is not null) manifest = manifest with { SigningKey = signer.PublicKey.Fingerprint };
+        var bytes = manifest.ToJsonBytes();
+        var metadata = new Dictionary<string, string> { ["recording-id"] = Location.RecordingId, ["state"] = manifest.State, ["lease-epoch"] = LeaseEpochText };
+        await store.PutObjectAsync(new ObjectDestination(Location.Bucket, Location.ManifestKey)
         {
             ContentType = "application/json",
-            Metadata = new Dictionary<string, string> { ["recording-id"] = Location.RecordingId, ["state"] = manifest.State, ["lease-epoch"] = LeaseEpochText },
-        }, manifest.ToJsonBytes(), cancellationToken);
+            Metadata = metadata,
+        }, bytes, cancellationToken).ConfigureAwait(false);
+        if (signer is null) return;
+        await store.PutObjectAsync(new ObjectDestination(Location.Bucket, Location.ManifestKey + ManifestSigner.SignatureSuffix)
+        {
+            ContentType = "text/plain",
+            Metadata = metadata,
+        }, signer.Sign(bytes), cancellationToken).ConfigureAwait(false);
+        if (_signingKeyPublished) return;
+        await store.PutObjectAsync(new ObjectDestination(Location.Bucket, SigningKeyDirectory.Key(Location.Prefix, signer.PublicKey))
+        {
+            ContentType = "text/plain",
+        }, System.Text.Encoding.ASCII.GetBytes(signer.PublicKey.ToOpenSsh() + "\n"), cancellationToken).ConfigureAwait(false);
+        _signingKeyPublished = true;
+    }
 }

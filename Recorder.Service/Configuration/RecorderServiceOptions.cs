@@ -29,6 +29,9 @@ public sealed class RecorderServiceOptions
 
     public string? OperatorTokenFile { get; set; }
 
+    /// <summary>The OpenSSH Ed25519 private key file that signs manifests (passed to each recording process as <c>--signing-key</c>).</summary>
+    public string? SigningKey { get; set; }
+
     /// <summary>Recordings this worker runs at once (default: see <see cref="WorkerCapacity"/>); the rest wait in the queue.</summary>
     [Range(1, 256)]
     public int? Capacity { get; set; }

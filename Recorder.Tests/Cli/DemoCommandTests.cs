@@ -16,7 +16,10 @@ public sealed class DemoCommandTests(CephFixture ceph) : IDisposable
         var run = await CliRunner.RunAsync(["demo", "--output", _folder, "--bucket", bucket, "--meeting", "synthetic://?participants=2&seconds=3&pace=fast"],
             environment: Environment());
         Assert.True(run.ExitCode == 0, run.StandardError);
-        Assert.Contains("sha256 matches the manifest, age v1 for x25519:", run.StandardError);
+        // The auditor's step: the manifest's signature by the demo's signing key, then each segment against it.
+        Assert.Matches(@"recorder: demo: +s3://\S+/manifest\.json: recording rec-\S+, 1 segment\(s\), signature good, by SHA256:\S+ \(trusted\)\n", run.StandardError);
+        Assert.Matches(@"recorder: demo: +segment 1: \d+ bytes, sha256 matches, for x25519:", run.StandardError);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_folder, "signing-key")));
         // The product as a host uses it: through the service, state by state.
         foreach (var step in new[] { "2. the service runs at http://127.0.0.1:", "3. the operator registered the host: host-", "4. the host asked for a recording of " })
             Assert.Contains(step, run.StandardError);

@@ -42,7 +42,7 @@ public sealed class ServiceConfigurationTests
 
     [Theory]
     [InlineData(new[] { "--bucket" }, "--bucket needs a value")]
-    [InlineData(new[] { "--buckets", "b" }, "unknown option --buckets (known: --config, --urls, --bucket, --prefix, --postgres, --state-dir, --capacity)")]
+    [InlineData(new[] { "--buckets", "b" }, "unknown option --buckets (known: --config, --urls, --bucket, --prefix, --postgres, --state-dir, --capacity, --signing-key)")]
     [InlineData(new[] { "--config", "/nonexistent/recorder.json" }, "no such configuration file: /nonexistent/recorder.json")]
     [InlineData(new[] { "--capacity", "many" }, "--capacity: 'many' is not a whole number")]
     public void Bad_flags_are_named(string[] args, string message) => Assert.Equal(message, Load(args, []).Error);

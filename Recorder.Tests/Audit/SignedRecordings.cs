@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Recorder.Crypto.Keys;
+using Recorder.Crypto.Recipients;
+using Recorder.Pipeline;
+using Recorder.Pipeline.Encoder;
+using Recorder.Pipeline.Signing;
+using Recorder.Storage;
+using Recorder.Tests.Infrastructure;
+
+namespace Recorder.Tests.Audit;
+
+/// <summary>
+/// Fixtures for the auditor's tests: OpenSSH Ed25519 keys made by the stock ssh-keygen, and recordings made by the
+/// real pipeline into the local Ceph (a synthetic meeting in virtual time, small and fast), signed or not.
+/// </summary>
+internal sealed class SignedRecordings : IDisposable
+{
+    private readonly CephFixture _ceph;
+
+    public SignedRecordings(CephFixture ceph) => _ceph = ceph;
+
+    public string Folder { get; } = Directory.CreateTempSubdirectory("recorder-audit-test-").FullName;
+
+    /// <summary>A new key pair by <c>ssh-keygen -t ed25519 -N ''</c>: the private key file and the public key line.</summary>
+    public async Task<(string KeyFile, string PublicKey)> SshKeygenAsync(string name)
+    {
+        var path = Path.Combine(Folder, name);
+        var r = await ProcessRunner.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path], TimeSpan.FromSeconds(30));
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        return (path, (await File.ReadAllTextAsync(path + ".pub")).Trim());
+    }
+
+    /// <summary>An age identity file for the host, and the identity itself.</summary>
+    public (string KeyFile, X25519Identity Identity) HostKey(string name = "host.key")
+    {
+        var identity = X25519Identity.Generate();
+        var path = Path.Combine(Folder, name);
+        using (var writer = new StreamWriter(path)) AgeKeyFile.WriteIdentity(writer, identity, DateTimeOffset.UtcNow);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return (path, identity);
+    }
+
+    /// <summary>Records <paramref name="seconds"/> s of a synthetic meeting in segments of <paramref name="segmentSeconds"/> s; returns the manifest's s3:// URI.</summary>
+    public async Task<string> RecordAsync(string bucket, X25519Identity host, string? signingKey, int seconds = 6, int segmentSeconds = 3,
+        string prefix = "")
+    {
+        using var signer = signingKey is null ? null : ManifestSigner.Load(signingKey);
+        var request = new RecordingRequest
+        {
+            MeetingUri = $"synthetic://?participants=2&seconds={seconds}",
+            Recipients = [host.Recipient],
+            Bucket = bucket,
+            Prefix = prefix,
+            HostId = "host-audit",
+            Encoder = new FfmpegEncoderOptions { Width = 320, Height = 180, Preset = "ultrafast" },
+            MaxSegmentDuration = TimeSpan.FromSeconds(segmentSeconds),
+            Signer = signer,
+        };
+        var session = new RecordingSession(request, new S3ObjectStore(_ceph.Client), NullLogger.Instance);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var manifest = await session.RunAsync(CancellationToken.None, timeout.Token);
+        Assert.Equal("completed", manifest.State);
+        return session.ManifestLocation;
+    }
+
+    public void Dispose() => Directory.Delete(Folder, recursive: true);
+}
