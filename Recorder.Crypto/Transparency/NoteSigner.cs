@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Math.EC.Rfc8032;
 using Recorder.Crypto.Primitives;
 
 namespace Recorder.Crypto.Transparency;
@@ -39,7 +38,7 @@ public sealed class NoteSigner : IDisposable
         try
         {
             Span<byte> publicKey = stackalloc byte[NoteKeys.Ed25519PublicKeySize];
-            Ed25519.GeneratePublicKey(_seed.Span, publicKey);
+            Ed25519.DerivePublicKey(_seed.Span, publicKey);
             Verifier = new NoteVerifier(name, publicKey);
         }
         catch
@@ -137,7 +136,7 @@ public sealed class NoteSigner : IDisposable
         if (_seed is not null)
         {
             var own = new byte[NoteKeys.Ed25519SignatureSize];
-            Ed25519.Sign(_seed.Span, message, own);
+            Ed25519.Sign(_seed.Span, Verifier.PublicKey, message, own);
             return own;
         }
 

@@ -1,4 +1,4 @@
-using Org.BouncyCastle.Math.EC.Rfc8032;
+using Recorder.Crypto.Primitives;
 
 namespace Recorder.Crypto.Transparency;
 
@@ -56,7 +56,7 @@ public sealed class NoteVerifier
 
     /// <summary>Whether <paramref name="signature"/> is this key's Ed25519 signature of <paramref name="message"/>.</summary>
     public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature) =>
-        signature.Length == NoteKeys.Ed25519SignatureSize && Ed25519.Verify(signature, _publicKey, message);
+        signature.Length == NoteKeys.Ed25519SignatureSize && Ed25519.Verify(_publicKey, message, signature);
 
     /// <summary>The verifier key text.</summary>
     public override string ToString() => VerifierKey;
