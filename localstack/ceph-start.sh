@@ -102,7 +102,7 @@ osd max object name len = 460
 osd max object namespace len = 64
 
 [$RGW_NAME]
-rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT
+rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT tcp_nodelay=1
 rgw data = $DIR/rgw
 rgw dns name = 127.0.0.1
 rgw crypt require ssl = false

@@ -9,6 +9,12 @@ public static class ContentMd5
     /// <summary>Base64 MD5 of <paramref name="content"/>, as the Content-MD5 header carries it.</summary>
     public static string Of(ReadOnlySpan<byte> content) => Convert.ToBase64String(MD5.HashData(content));
 
+    /// <summary>
+    /// The ETag S3 gives an object stored by one PUT without SSE-KMS or SSE-C: hex MD5 in quotes. Lets a writer
+    /// whose PUT was retried recognise its own bytes among a key's versions.
+    /// </summary>
+    public static string SinglePartETag(ReadOnlySpan<byte> content) => $"\"{Convert.ToHexStringLower(MD5.HashData(content))}\"";
+
     /// <summary>Base64 MD5 of a part held in several blocks.</summary>
     public static string Of(in ReadOnlySequence<byte> content)
     {

@@ -68,6 +68,28 @@ public interface IObjectStore
     Task PutObjectTagsAsync(string bucket, string key, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
 
     Task DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A small object in one request with <c>If-None-Match: *</c> and Content-MD5: 412 is
+    /// <see cref="PutIfAbsentOutcome.AlreadyExists"/>, AWS's 409 ConditionalRequestConflict is
+    /// <see cref="PutIfAbsentOutcome.Conflict"/>. Not a lock on every server: Ceph ignores the condition in a
+    /// versioned or Object Lock bucket and adds a version (<see cref="WriteOnceLog"/> decides by the oldest version).
+    /// </summary>
+    Task<PutIfAbsentResult> PutIfAbsentAsync(ObjectDestination destination, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every version of exactly <paramref name="key"/> (delete markers included), oldest first in the order the
+    /// server stored them, fetched <paramref name="pageSize"/> at a time. Empty when the key never existed.
+    /// </summary>
+    Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string bucket, string key, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The whole content of one version of a small object (<paramref name="versionId"/> null: the object of a
+    /// bucket without versioning); a version larger than <paramref name="maxSizeBytes"/> is refused.
+    /// </summary>
+    Task<byte[]> GetVersionAsync(string bucket, string key, string? versionId, long maxSizeBytes, CancellationToken cancellationToken);
+
+    Task<BucketVersioningStatus> GetBucketVersioningAsync(string bucket, CancellationToken cancellationToken);
 }
 
 public static class ObjectStoreExtensions

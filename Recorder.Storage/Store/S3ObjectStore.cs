@@ -128,22 +128,28 @@ public sealed partial class S3ObjectStore : IObjectStore
         return Invoke("PutObject", destination.Bucket, destination.Key, async ct =>
         {
             using var body = new ReadOnlySequenceStream(new ReadOnlySequence<byte>(content));
-            var request = new PutObjectRequest
-            {
-                BucketName = destination.Bucket,
-                Key = destination.Key,
-                InputStream = body,
-                AutoCloseStream = false,
-                ContentType = destination.ContentType,
-                MD5Digest = ContentMd5.Of(content.Span),
-                TagSet = ToTagSet(destination.Tags),
-            };
-            CopyMetadata(destination, request.Metadata);
-            request.ServerSideEncryptionMethod = SseMethod(destination);
-            request.ServerSideEncryptionKeyManagementServiceKeyId = destination.KmsKeyId;
-            var response = await _client.PutObjectAsync(request, ct).ConfigureAwait(false);
+            var response = await _client.PutObjectAsync(PutRequest(destination, body, content.Span), ct).ConfigureAwait(false);
             return response.ETag;
         }, cancellationToken);
+    }
+
+    /// <summary>A single PUT of <paramref name="body"/> (which holds <paramref name="content"/>) with Content-MD5, metadata, tags and SSE.</summary>
+    private static PutObjectRequest PutRequest(ObjectDestination destination, Stream body, ReadOnlySpan<byte> content)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = destination.Bucket,
+            Key = destination.Key,
+            InputStream = body,
+            AutoCloseStream = false,
+            ContentType = destination.ContentType,
+            MD5Digest = ContentMd5.Of(content),
+            TagSet = ToTagSet(destination.Tags),
+        };
+        CopyMetadata(destination, request.Metadata);
+        request.ServerSideEncryptionMethod = SseMethod(destination);
+        request.ServerSideEncryptionKeyManagementServiceKeyId = destination.KmsKeyId;
+        return request;
     }
 
     public Task DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken) =>

@@ -45,8 +45,42 @@ public sealed class CephFixture : IAsyncLifetime
     /// <summary>Creates a bucket with a unique name (at least 3 characters, as Ceph requires).</summary>
     public async Task<string> CreateBucketAsync(string purpose)
     {
-        var name = $"{purpose}-{Guid.NewGuid():N}"[..Math.Min(purpose.Length + 13, 63)].ToLowerInvariant();
+        var name = UniqueBucketName(purpose);
         await Client.PutBucketAsync(new PutBucketRequest { BucketName = name });
+        return name;
+    }
+
+    private static string UniqueBucketName(string purpose) =>
+        $"{purpose}-{Guid.NewGuid():N}"[..Math.Min(purpose.Length + 13, 63)].ToLowerInvariant();
+
+    /// <summary>A bucket with versioning enabled.</summary>
+    public async Task<string> CreateVersionedBucketAsync(string purpose)
+    {
+        var name = await CreateBucketAsync(purpose);
+        await Client.PutBucketVersioningAsync(new PutBucketVersioningRequest
+        {
+            BucketName = name, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
+        });
+        return name;
+    }
+
+    /// <summary>
+    /// A bucket created with Object Lock (so versioned) and a default GOVERNANCE retention of one day: new
+    /// versions cannot be deleted without the bypass header (nobody cleans up: the memstore is thrown away).
+    /// </summary>
+    public async Task<string> CreateObjectLockBucketAsync(string purpose)
+    {
+        var name = UniqueBucketName(purpose);
+        await Client.PutBucketAsync(new PutBucketRequest { BucketName = name, ObjectLockEnabledForBucket = true });
+        await Client.PutObjectLockConfigurationAsync(new PutObjectLockConfigurationRequest
+        {
+            BucketName = name,
+            ObjectLockConfiguration = new ObjectLockConfiguration
+            {
+                ObjectLockEnabled = ObjectLockEnabled.Enabled,
+                Rule = new ObjectLockRule { DefaultRetention = new DefaultRetention { Mode = ObjectLockRetentionMode.Governance, Days = 1 } },
+            },
+        });
         return name;
     }
 

@@ -49,4 +49,16 @@ public abstract class DelegatingObjectStore(IObjectStore inner) : IObjectStore
 
     public Task DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken) =>
         Inner.DeleteObjectAsync(bucket, key, cancellationToken);
+
+    public virtual Task<PutIfAbsentResult> PutIfAbsentAsync(ObjectDestination destination, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        Inner.PutIfAbsentAsync(destination, content, cancellationToken);
+
+    public virtual Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string bucket, string key, int pageSize, CancellationToken cancellationToken) =>
+        Inner.ListVersionsAsync(bucket, key, pageSize, cancellationToken);
+
+    public virtual Task<byte[]> GetVersionAsync(string bucket, string key, string? versionId, long maxSizeBytes, CancellationToken cancellationToken) =>
+        Inner.GetVersionAsync(bucket, key, versionId, maxSizeBytes, cancellationToken);
+
+    public Task<BucketVersioningStatus> GetBucketVersioningAsync(string bucket, CancellationToken cancellationToken) =>
+        Inner.GetBucketVersioningAsync(bucket, cancellationToken);
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using Recorder.Storage;
 
 namespace Recorder.Tests.Infrastructure;
@@ -7,15 +6,20 @@ namespace Recorder.Tests.Infrastructure;
 // Single objects, listings, tags and the error helpers.
 public sealed partial class InMemoryObjectStore
 {
-    public Task<string> PutObjectAsync(ObjectDestination destination, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    public Task<string> PutObjectAsync(ObjectDestination destination, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        Task.FromResult(Put(destination, content, ifAbsent: false)!);
+
+    /// <summary>Stores a single-PUT object and returns its ETag; with <paramref name="ifAbsent"/>, null when the key is taken.</summary>
+    private string? Put(ObjectDestination destination, ReadOnlyMemory<byte> content, bool ifAbsent)
     {
         destination.Validate();
         lock (_gate)
         {
             var bucket = Bucket(destination.Bucket, destination.Key, "PutObject");
-            var etag = $"\"{Convert.ToHexStringLower(MD5.HashData(content.Span))}\"";
+            if (ifAbsent && bucket.Objects.ContainsKey(destination.Key)) return null;
+            var etag = ContentMd5.SinglePartETag(content.Span);
             bucket.Objects[destination.Key] = new FakeObject(content.ToArray(), etag, DateTimeOffset.UtcNow, destination.Metadata, destination.Tags);
-            return Task.FromResult(etag);
+            return etag;
         }
     }
 

@@ -155,6 +155,30 @@ public abstract class ObjectStoreContractTests(StoreUnderTest target)
     }
 
     [Fact]
+    public async Task Put_if_absent_stores_once_and_a_second_put_finds_the_key_taken()
+    {
+        var bucket = await CreateBucketAsync("ifnone");
+        var first = Random(300, 11);
+
+        var created = await Store.PutIfAbsentAsync(new ObjectDestination(bucket, "log/k"), first, None);
+        var again = await Store.PutIfAbsentAsync(new ObjectDestination(bucket, "log/k"), Random(300, 12), None);
+
+        Assert.Equal(PutIfAbsentOutcome.Created, created.Outcome);
+        Assert.Null(created.VersionId); // a bucket that never had versioning
+        Assert.Equal(ContentMd5.SinglePartETag(first), created.ETag);
+        Assert.Equal(PutIfAbsentOutcome.AlreadyExists, again.Outcome);
+        Assert.Equal(Sha256(first), Sha256(await Store.GetVersionAsync(bucket, "log/k", null, 1000, None)));
+        await Store.PutObjectAsync(new ObjectDestination(bucket, "log/k2"), Random(5, 13), None); // shares the prefix "log/k"
+        var version = Assert.Single(await Store.ListVersionsAsync(bucket, "log/k", 1, None));
+        Assert.Equal(("log/k", (string?)null, 300L, created.ETag, false),
+            (version.Key, version.VersionId, version.SizeBytes, version.ETag, version.IsDeleteMarker));
+        Assert.Empty(await Store.ListVersionsAsync(bucket, "log/none", 10, None));
+        Assert.Equal(BucketVersioningStatus.Off, await Store.GetBucketVersioningAsync(bucket, None));
+        var tooLarge = await Assert.ThrowsAsync<StorageException>(() => Store.GetVersionAsync(bucket, "log/k", null, 299, None));
+        Assert.Contains("300 bytes, more than the 299 allowed", tooLarge.Message);
+    }
+
+    [Fact]
     public async Task A_missing_bucket_is_the_destinations_fault_and_is_named()
     {
         var bucket = "no-such-bucket-" + Guid.NewGuid().ToString("N")[..8];
