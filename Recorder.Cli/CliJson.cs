@@ -10,6 +10,7 @@ namespace Recorder.Cli;
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(InspectDocument))]
 [JsonSerializable(typeof(Recorder.Pipeline.Audit.RecordingVerification))]
+[JsonSerializable(typeof(Recorder.Pipeline.Audit.AuditReport))]
 [JsonSerializable(typeof(RecordDocument))]
 [JsonSerializable(typeof(Api.HostAddedDocument))]
 [JsonSerializable(typeof(Api.HostTokenDocument))]

@@ -13,6 +13,7 @@ public static class CommandCatalog
         new InspectCommand(),
         new GrantCommand(),
         new VerifyCommand(),
+        new AuditCommand(),
         new RecordCommand(),
         new DemoCommand(),
         new ServeCommand(),

@@ -76,6 +76,8 @@ public static class ServiceRegistration
         // Hosted services start in this order: store and token, then the restored schedule, then Hangfire's servers.
         services.AddHostedService<ServiceStartup>();
         services.AddHostedService<StartupReconciler>(); // embedded store only: PostgreSQL keeps Hangfire's jobs itself
+        services.AddSingleton<Recorder.Service.Audit.AuditTrail>();
+        services.AddHostedService<Recorder.Service.Audit.AuditCheckpointService>();
         services.AddHostedService<LeaseWatcher>(); // PostgreSQL only: take-overs of recordings whose worker died
         AddJobs(services);
 

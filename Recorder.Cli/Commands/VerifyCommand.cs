@@ -42,7 +42,7 @@ public sealed class VerifyCommand : ICliCommand
                 var ids = paths.Length == 0 ? [] : KeyArguments.Identities(paths, context, owned);
                 var verifier = new RecordingVerifier(new S3ObjectStore(context.Services.S3), new VerifyOptions { Trust = trusted, Identities = ids });
 
-                var result = await verifier.VerifyAsync(location, parse.GetValue(json) ? null : new SynchronousProgress(context), ct);
+                var result = await verifier.VerifyAsync(location, parse.GetValue(json) ? null : new NoticeProgress(context, "verify"), ct);
                 foreach (var f in result.Findings) context.Output.Notice(FindingLine(f));
                 if (parse.GetValue(json)) context.Output.JsonDocument(result, CliJson.Default.RecordingVerification);
                 else context.Output.Lines([result.Holds ? $"verified: {result.Manifest}" : $"VIOLATIONS: {result.Manifest}"]);
@@ -59,7 +59,7 @@ public sealed class VerifyCommand : ICliCommand
     internal static string FindingLine(AuditFinding f) =>
         $"recorder: {f.Severity.ToString().ToLowerInvariant()}: {f.Code}: {f.Subject}: {f.Message}";
 
-    private static TrustedSigners? LoadTrust(string? path)
+    internal static TrustedSigners? LoadTrust(string? path)
     {
         if (path is null) return null;
         try
@@ -71,11 +71,5 @@ public sealed class VerifyCommand : ICliCommand
             throw CliException.Usage($"--trust {path}: {e.Message}",
                 "give the recorder's public key (ssh-ed25519 … line) or an allowed_signers file: 'recorder ssh-ed25519 AAAA…' per line");
         }
-    }
-
-    /// <summary>Progress lines on stderr, in order, as they happen (Progress&lt;T&gt; would post them to the thread pool).</summary>
-    private sealed class SynchronousProgress(CliContext context) : IProgress<string>
-    {
-        public void Report(string value) => context.Output.Notice($"recorder: verify: {value}");
     }
 }

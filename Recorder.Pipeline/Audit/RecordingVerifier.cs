@@ -56,6 +56,12 @@ public sealed partial class RecordingVerifier(IObjectStore store, VerifyOptions 
             if (!isManifest && segment.Location != source.ToString()) continue;
             segments.Add(await CheckSegmentAsync(manifestLocation, manifest, segment, findings, progress, cancellationToken).ConfigureAwait(false));
         }
+        foreach (var gap in manifest.Segments.Where(s => s.GapBeforeSeconds > 0.5 && (isManifest || s.Location == source.ToString())))
+        {
+            findings.Add(FindingCodes.Finding(FindingCodes.RecordingGap, gap.Location, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{gap.GapBeforeSeconds:0.0} s of media are missing before segment {gap.Number} (its worker was replaced)"),
+                $"aws s3 cp {manifestLocation} - | jq '.segments[] | {{number, gapBeforeSeconds}}'"));
+        }
         if (!isManifest && segments.Count == 0)
         {
             findings.Add(FindingCodes.Finding(FindingCodes.ManifestMissing, source.ToString(),

@@ -42,7 +42,7 @@ public static class RecordingEndpoints
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, IRecorderStore store, RecordingRequestValidator validator,
-        RecordingScheduler scheduler, TimeProvider clock, CancellationToken cancellationToken)
+        RecordingScheduler scheduler, TimeProvider clock, Recorder.Service.Audit.AuditTrail audit, CancellationToken cancellationToken)
     {
         var (body, problem) = await JsonBody.ReadAsync<CreateRecordingRequest>(request, cancellationToken);
         if (problem is not null) return problem;
@@ -68,6 +68,14 @@ public static class RecordingEndpoints
         };
         await store.AddRecordingAsync(recording, cancellationToken);
         scheduler.Schedule(recording.Id, recording.StartAt);
+        await audit.RecordAsync(new Recorder.Pipeline.Audit.Log.AuditEvent
+        {
+            Type = Recorder.Pipeline.Audit.Log.AuditEventTypes.RecordingScheduled,
+            Time = recording.CreatedAt,
+            HostId = recording.HostId,
+            RecordingId = recording.Id,
+            Detail = recording.StartAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        }, CancellationToken.None);
         return TypedResults.Created($"/recordings/{recording.Id}", new RecordingCreated(recording.Id, recording.State.Name(), recording.StartAt));
     }
 

@@ -32,6 +32,9 @@ public sealed class RecorderServiceOptions
     /// <summary>The OpenSSH Ed25519 private key file that signs manifests (passed to each recording process as <c>--signing-key</c>).</summary>
     public string? SigningKey { get; set; }
 
+    /// <summary>How often the audit log gets a signed checkpoint when it grew (0: never; needs <see cref="SigningKey"/>).</summary>
+    public int AuditCheckpointSeconds { get; set; } = 60;
+
     /// <summary>Recordings this worker runs at once (default: see <see cref="WorkerCapacity"/>); the rest wait in the queue.</summary>
     [Range(1, 256)]
     public int? Capacity { get; set; }

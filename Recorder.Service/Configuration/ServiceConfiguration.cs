@@ -22,6 +22,7 @@ public static class ServiceConfiguration
         new("--state-dir", "RECORDER_STATE_DIR", "Recorder:StateDirectory", "the embedded store's folder (default $STATE_DIRECTORY, else ~/.local/state/recorder)"),
         new("--capacity", "RECORDER_CAPACITY", "Recorder:Capacity", "recordings this worker runs at once (default floor(cores × 0.8 / 0.5))"),
         new("--signing-key", "RECORDER_SIGNING_KEY", "Recorder:SigningKey", "the recorder's OpenSSH Ed25519 private key (ssh-keygen -t ed25519 -N ''): every manifest is signed with it (manifest.json.sig); without it manifests are unsigned and verify/audit report them so"),
+        new("", "RECORDER_AUDIT_CHECKPOINT_SECONDS", "Recorder:AuditCheckpointSeconds", "how often the audit log gets a signed checkpoint when it grew (default 60; 0: never; needs the signing key)"),
         new("", "RECORDER_OPERATOR_TOKEN", "Recorder:OperatorToken", "the operator's API token (at least 32 characters)"),
         new("", "RECORDER_OPERATOR_TOKEN_FILE", "Recorder:OperatorTokenFile", "a file holding it (e.g. systemd's $CREDENTIALS_DIRECTORY/operator-token); without either, one is generated into the state folder"),
         new("", "RECORDER_PROGRAM", "Recorder:RecorderProgram", "the recorder program recordings run as (default: DIR/recorder beside the service)"),

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Recorder.Pipeline.Audit.Log;
 using Recorder.Pipeline.Events;
 using Recorder.Service.Api;
 using Recorder.Service.Store;
@@ -43,7 +44,10 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, long epoc
                     Captured = true;
                     _state = RecordingState.Recording;
                     if (await services.Store.SetStateAsync(recording.Id, RecordingState.Recording, e.Time, null, null, CancellationToken.None, epoch).ConfigureAwait(false))
+                    {
+                        await AuditAsync(AuditEventTypes.RecordingStarted, e.Time).ConfigureAwait(false);
                         await PublishAsync(WebhookEvents.RecordingStarted, RecordingState.Recording).ConfigureAwait(false);
+                    }
                     break;
                 case RecordingEvent.State when e.NewState == "finalizing" && !handingOver:
                     _state = RecordingState.Finalizing;
@@ -54,6 +58,7 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, long epoc
                     if (!await services.Store.AddSegmentAsync(recording.Id, segment, CancellationToken.None, epoch).ConfigureAwait(false)) break;
                     // A take-over announces the segments before it again: the host hears of each once.
                     if (recording.Segments.Any(known => known.Number == segment.Number && known.Sha256 == segment.Sha256)) break;
+                    await AuditAsync(s.Truncated ? AuditEventTypes.SegmentTruncated : AuditEventTypes.SegmentCompleted, e.Time, segment).ConfigureAwait(false);
                     await PublishAsync(WebhookEvents.SegmentCompleted, null, segment: Views.Of(segment)).ConfigureAwait(false);
                     break;
                 case RecordingEvent.Progress:
@@ -87,6 +92,7 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, long epoc
             .ConfigureAwait(false);
         services.Metrics.RecordingEnded(recording.Id, state.Name());
         if (!changed) return;
+        await AuditAsync(AuditEventTypes.RecordingEnded, services.Clock.GetUtcNow(), detail: state.Name()).ConfigureAwait(false);
         if (state == RecordingState.Failed) logger.LogWarning("recording {RecordingId} failed: {Error}", recording.Id, error);
         else logger.LogInformation("recording {RecordingId} completed: {Reason}", recording.Id, reason);
         _state = state;
@@ -95,6 +101,24 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, long epoc
             segments: current?.Segments.Select(Views.Of).ToArray(), videoFramesDropped: current?.VideoFramesDropped, endReason: reason, error: error)
             .ConfigureAwait(false);
     }
+
+    /// <summary>The audit log's record of this recording (ids, the segment's object and hash; never the meeting URI).</summary>
+    private Task AuditAsync(string type, DateTimeOffset time, SegmentRecord? segment = null, string? detail = null) =>
+        services.Audit.RecordAsync(new AuditEvent
+        {
+            Type = type,
+            Time = time,
+            HostId = recording.HostId,
+            RecordingId = recording.Id,
+            Segment = segment?.Number,
+            Object = segment is null ? null : ObjectKey(segment.Uri),
+            Bytes = segment?.Bytes,
+            Sha256 = segment?.Sha256,
+            Detail = detail,
+            LeaseEpoch = epoch,
+        });
+
+    private static string ObjectKey(string uri) => uri.StartsWith("s3://", StringComparison.Ordinal) && uri.IndexOf('/', 5) is > 0 and var slash ? uri[(slash + 1)..] : uri;
 
     private Task PublishAsync(string type, RecordingState? state, SegmentView? segment = null, IReadOnlyList<SegmentView>? segments = null,
         long? videoFramesDropped = null, string? endReason = null, string? error = null)

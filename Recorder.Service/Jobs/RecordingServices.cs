@@ -8,4 +8,4 @@ namespace Recorder.Service.Jobs;
 /// <summary>What a recording's run needs from the service (one instance, shared by every run).</summary>
 public sealed record RecordingServices(
     RecorderServiceOptions Options, IRecorderStore Store, RecordingLauncher Launcher, RecorderMetrics Metrics, WebhookPublisher Webhooks, TimeProvider Clock,
-    ServiceSetup Setup);
+    ServiceSetup Setup, Recorder.Service.Audit.AuditTrail Audit);

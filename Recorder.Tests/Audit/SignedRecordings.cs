@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Recorder.Crypto.Keys;
 using Recorder.Crypto.Recipients;
 using Recorder.Pipeline;
+using Recorder.Pipeline.Audit.Log;
 using Recorder.Pipeline.Encoder;
 using Recorder.Pipeline.Signing;
 using Recorder.Storage;
@@ -61,6 +62,35 @@ internal sealed class SignedRecordings : IDisposable
         var manifest = await session.RunAsync(CancellationToken.None, timeout.Token);
         Assert.Equal("completed", manifest.State);
         return session.ManifestLocation;
+    }
+
+    /// <summary>
+    /// The audit events the service writes for a recording (scheduled, started, each segment, ended), signed with
+    /// <paramref name="signingKey"/>, as the service's <c>RecordingEventApplier</c> would append them.
+    /// </summary>
+    public async Task WriteEventsAsync(string bucket, string manifestUri, string signingKey, string prefix = "")
+    {
+        var manifest = RecordingManifest.Parse(await _ceph.ReadObjectAsync(manifestUri));
+        using var signer = ManifestSigner.Load(signingKey);
+        var writer = new AuditLogWriter(new S3ObjectStore(_ceph.Client), bucket, prefix, signer, "worker-test");
+        AuditEvent Event(string type) => new() { Type = type, Time = manifest.StartedAt, HostId = manifest.HostId, RecordingId = manifest.RecordingId };
+        await writer.AppendAsync(Event(AuditEventTypes.RecordingScheduled), CancellationToken.None);
+        await writer.AppendAsync(Event(AuditEventTypes.RecordingStarted), CancellationToken.None);
+        foreach (var s in manifest.Segments)
+        {
+            await writer.AppendAsync(Event(s.Truncated ? AuditEventTypes.SegmentTruncated : AuditEventTypes.SegmentCompleted) with
+            {
+                Segment = s.Number, Object = s.Location[(s.Location.IndexOf('/', 5) + 1)..], Bytes = s.Bytes, Sha256 = s.Sha256,
+            }, CancellationToken.None);
+        }
+        await writer.AppendAsync(Event(AuditEventTypes.RecordingEnded) with { Detail = "completed" }, CancellationToken.None);
+    }
+
+    /// <summary>A checkpoint of the whole log, as the service's checkpoint service signs it.</summary>
+    public async Task<long?> CheckpointAsync(string bucket, string signingKey, string prefix = "")
+    {
+        using var signer = ManifestSigner.Load(signingKey);
+        return await new AuditCheckpointer(new S3ObjectStore(_ceph.Client), bucket, prefix, signer).CheckpointAsync(CancellationToken.None);
     }
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
