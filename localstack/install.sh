@@ -11,7 +11,9 @@
 # private instances), aot (clang and zlib, which .NET's ahead-of-time compiler
 # links the CLI with), postgres (PostgreSQL 15 for the service's shared store;
 # the package's own cluster is not started here, postgres-start.sh runs
-# private servers), awscli (benchmarks' peer tool), hyperfine (benchmarks).
+# private servers), chromium (Debian's headless browser, driven by the tests that open
+# the service's web pages and reports; no browser is downloaded), awscli (benchmarks' peer
+# tool), hyperfine (benchmarks).
 set -euo pipefail
 
 declare -A PACKAGES=(
@@ -22,6 +24,7 @@ declare -A PACKAGES=(
   [janus]="janus"
   [aot]="clang zlib1g-dev"
   [postgres]="postgresql-15 postgresql-client-15"
+  [chromium]="chromium"
   [awscli]="awscli"
   [hyperfine]="hyperfine"
 )

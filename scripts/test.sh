@@ -19,7 +19,17 @@ if ! command -v dotnet >/dev/null; then
   exit 1
 fi
 
-"$ROOT/localstack/install.sh" base ffmpeg age ceph janus aot postgres
+"$ROOT/localstack/install.sh" base ffmpeg age ceph janus aot postgres chromium
+
+# The browser tests' driver (localstack/browser/driver.mjs): npm playwright-core as its package-lock.json pins it,
+# from the npm cache when it is there; it downloads no browser (the tests drive Debian's /usr/bin/chromium).
+if ! command -v npm >/dev/null; then
+  say "error: npm (Node.js 20 or newer) is not on PATH: the browser tests need it"
+  say "hint: install Node.js 20 with npm (this machine kind ships it preinstalled)"
+  exit 1
+fi
+say "installing the browser driver (npm ci in localstack/browser)"
+(cd "$ROOT/localstack/browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null)
 
 # No build servers or node reuse: nothing may keep running after the suite.
 export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1

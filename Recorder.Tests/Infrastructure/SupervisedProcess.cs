@@ -94,6 +94,13 @@ public sealed class SupervisedProcess : IAsyncDisposable
         if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -s {signal} failed: {kill.StandardError}");
     }
 
+    /// <summary>Writes one line to the child's stdin, flushed (a command to a driver that answers a line per line).</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     /// <summary>The end of stdin for the child (its supervisor let go of it).</summary>
     public void CloseStandardInput() => _process.StandardInput.Close();
 
