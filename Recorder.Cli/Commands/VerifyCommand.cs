@@ -40,7 +40,7 @@ public sealed class VerifyCommand : ICliCommand
             {
                 var paths = parse.GetValue(identities) ?? [];
                 var ids = paths.Length == 0 ? [] : KeyArguments.Identities(paths, context, owned);
-                var verifier = new RecordingVerifier(new S3ObjectStore(context.Services.S3), new VerifyOptions { Trust = trusted, Identities = ids });
+                var verifier = new RecordingVerifier(new S3ObjectStore(context.Services.S3), new VerifyOptions { Trust = trusted, Identities = ids, CheckAuditLog = true });
 
                 var result = await verifier.VerifyAsync(location, parse.GetValue(json) ? null : new NoticeProgress(context, "verify"), ct);
                 foreach (var f in result.Findings) context.Output.Notice(FindingLine(f));

@@ -22,7 +22,8 @@ public sealed partial class BucketAuditor
                 listed.Add(segment.Location);
                 CheckRecipients(result.HostId, segment);
             }
-            await CheckAgainstLogAsync(bucket, folder.Key + RecordingVerifier.ManifestName, result, log, cancellationToken).ConfigureAwait(false);
+            if (result.RecordingId is not null && log.EventsByRecording.TryGetValue(result.RecordingId, out var events))
+                _findings.AddRange(LogCrossCheck.Check(result, events));
         }
         foreach (var o in folder.Segments)
         {
@@ -59,36 +60,6 @@ public sealed partial class BucketAuditor
                 $"wrapped for {string.Join(", ", extra)}, which host {hostId} has not registered (registered: {string.Join(", ", registered)})",
                 $"recorder inspect {segment.Location}"));
         }
-    }
-
-    /// <summary>
-    /// A finished recording's segments against its events in the log: each stored segment has a segment.completed or
-    /// segment.truncated event with the same SHA-256. Skipped when the log holds no event of it (recorded outside the
-    /// service, or before the log existed) or while it is still recording.
-    /// </summary>
-    private Task CheckAgainstLogAsync(string bucket, string manifestKey, RecordingVerification result, AuditLogCheck log, CancellationToken cancellationToken)
-    {
-        _ = cancellationToken;
-        if (result.RecordingId is null || !log.EventsByRecording.TryGetValue(result.RecordingId, out var events)) return Task.CompletedTask;
-        var ended = events.Any(e => e.Type == AuditEventTypes.RecordingEnded);
-        if (!ended) return Task.CompletedTask;
-        var stored = events.Where(e => e.Type is AuditEventTypes.SegmentCompleted or AuditEventTypes.SegmentTruncated && e.Segment is not null)
-            .GroupBy(e => e.Segment!.Value).ToDictionary(g => g.Key, g => g.Last());
-        var subject = $"{ObjectLocation.Scheme}{bucket}/{manifestKey}";
-        var manifestSegments = result.Segments.ToDictionary(s => s.Number);
-        foreach (var (number, e) in stored)
-        {
-            if (!manifestSegments.ContainsKey(number))
-                _findings.Add(FindingCodes.Finding(FindingCodes.LogEventsMismatch, subject, $"the log says segment {number} was stored ({e.Sha256}); the manifest does not list it",
-                    $"recorder verify {subject}"));
-        }
-        foreach (var segment in result.Segments)
-        {
-            if (!stored.ContainsKey(segment.Number))
-                _findings.Add(FindingCodes.Finding(FindingCodes.LogEventsMismatch, segment.Location, $"no segment event in the audit log for segment {segment.Number} of {result.RecordingId}",
-                    $"recorder verify {subject}"));
-        }
-        return Task.CompletedTask;
     }
 
     private async Task CheckPublishedKeyAsync(ObjectSummary o, CancellationToken cancellationToken)

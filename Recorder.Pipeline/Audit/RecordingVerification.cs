@@ -7,6 +7,9 @@ public sealed record RecordingVerification(
 {
     /// <summary>True when no finding is a violation.</summary>
     public bool Holds => Findings.All(f => f.Severity != FindingSeverity.Violation);
+
+    /// <summary>With <see cref="VerifyOptions.CheckAuditLog"/>: the recording's events in the audit log, in order (who did what, when).</summary>
+    public IReadOnlyList<Log.AuditEvent>? AuditEvents { get; init; }
 }
 
 /// <summary>
@@ -19,4 +22,8 @@ public sealed record ManifestSignatureFacts(string Status, string? Signer, strin
 /// <summary>One segment as checked: the stored bytes and their hash, the header's recipients, and (with a key) the decrypted media.</summary>
 public sealed record SegmentFacts(
     int Number, string Location, long? Bytes, bool HashMatches, IReadOnlyList<string> Recipients, bool Truncated,
-    bool? Decrypted, double? MediaSeconds, IReadOnlyList<string>? Streams);
+    bool? Decrypted, double? MediaSeconds, IReadOnlyList<string>? Streams)
+{
+    /// <summary>The SHA-256 the manifest gives (what the log's segment event must name).</summary>
+    public string? Sha256 { get; init; }
+}

@@ -9,7 +9,7 @@ public sealed partial class RecordingVerifier
     private async Task<SegmentFacts> CheckSegmentAsync(ObjectLocation manifestLocation, RecordingManifest manifest, ManifestSegment segment,
         List<AuditFinding> findings, IProgress<string>? progress, CancellationToken cancellationToken)
     {
-        var missing = new SegmentFacts(segment.Number, segment.Location, null, false, [], segment.Truncated, null, null, null);
+        var missing = new SegmentFacts(segment.Number, segment.Location, null, false, [], segment.Truncated, null, null, null) { Sha256 = segment.Sha256 };
         if (!ObjectLocation.TryParse(segment.Location, out var location) || location.Bucket != manifestLocation.Bucket
             || location.Folder != manifestLocation.Folder)
         {
@@ -78,7 +78,10 @@ public sealed partial class RecordingVerifier
             false => ", decryption FAILED",
         };
         progress?.Report($"  segment {segment.Number}: {hashing.BytesRead} bytes, sha256 {(hashMatches ? "matches" : "DIFFERS")}, for {string.Join(", ", recipients)}{decryptedText}");
-        return new SegmentFacts(segment.Number, subject, hashing.BytesRead, hashMatches, recipients, segment.Truncated, decrypted, media?.VideoSeconds, media?.Streams);
+        return new SegmentFacts(segment.Number, subject, hashing.BytesRead, hashMatches, recipients, segment.Truncated, decrypted, media?.VideoSeconds, media?.Streams)
+        {
+            Sha256 = segment.Sha256,
+        };
     }
 
     private static void CheckRecipients(string subject, RecordingManifest manifest, ManifestSegment segment, IReadOnlyList<string> recipients,

@@ -67,7 +67,15 @@ public sealed partial class RecordingVerifier(IObjectStore store, VerifyOptions 
             findings.Add(FindingCodes.Finding(FindingCodes.ManifestMissing, source.ToString(),
                 $"the manifest beside it ({manifestLocation}) does not list this segment", $"aws s3 cp {manifestLocation} - | jq '.segments[].location'"));
         }
-        return new RecordingVerification(manifestLocation.ToString(), manifest.RecordingId, manifest.HostId, signature, segments, findings);
+        var result = new RecordingVerification(manifestLocation.ToString(), manifest.RecordingId, manifest.HostId, signature, segments, findings);
+        if (!options.CheckAuditLog) return result;
+        var log = await new Log.AuditLogVerifier(store, manifestLocation.Bucket, PrefixOf(manifestLocation), options.Trust).CheckAsync(progress, cancellationToken)
+            .ConfigureAwait(false);
+        findings.AddRange(log.Findings.Where(f => f.Code != FindingCodes.LogNotCheckpointed));
+        var events = log.EventsByRecording.TryGetValue(manifest.RecordingId, out var mine) ? mine : [];
+        findings.AddRange(LogCrossCheck.Check(result, events));
+        progress?.Report($"audit log: {log.Entries} entries, {events.Count} of them about {manifest.RecordingId}");
+        return result with { AuditEvents = events };
     }
 
     private static string Describe(ManifestSignatureFacts s) => s.Status switch
@@ -131,7 +139,7 @@ public sealed partial class RecordingVerifier(IObjectStore store, VerifyOptions 
     internal static string PrefixOf(ObjectLocation manifest)
     {
         var parts = manifest.Key.Split('/');
-        return parts.Length >= 4 ? string.Join('/', parts[..^4]) : "";
+        return parts.Length > 4 ? string.Join('/', parts[..^4]) + "/" : "";
     }
 
     private static SshEd25519PublicKey? TryParseKey(byte[] bytes)

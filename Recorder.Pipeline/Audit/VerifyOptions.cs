@@ -13,6 +13,9 @@ public sealed record VerifyOptions
 
     public string FfprobePath { get; init; } = "ffprobe";
 
+    /// <summary>Also read the bucket's audit log (the whole chain) and check the recording's events against its manifest.</summary>
+    public bool CheckAuditLog { get; init; }
+
     /// <summary>
     /// How far the decrypted media's duration may be from the manifest's: the manifest counts from the first to the
     /// last frame fed to the encoder, ffprobe to the end of the last packet; they differ by a frame or two.

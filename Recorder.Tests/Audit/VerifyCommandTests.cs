@@ -146,6 +146,35 @@ public sealed class VerifyCommandTests(CephFixture ceph, ITestOutputHelper log) 
         Assert.True(code == 0, stderr);
     }
 
+    [Fact]
+    public async Task The_recordings_events_in_the_audit_log_are_shown_and_checked_against_the_manifest()
+    {
+        var (bucket, manifest, trust, _) = await SignedRecordingAsync();
+        var signingKey = Path.Combine(_fixtures.Folder, "recorder");
+        await _fixtures.WriteEventsAsync(bucket, manifest, signingKey);
+        var (code, doc, stderr) = await VerifyAsync("--trust", trust, "--json", manifest);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(["recording.scheduled", "recording.started", "segment.completed", "segment.completed", "recording.ended"],
+            doc.GetProperty("auditEvents").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+
+        // Another recording's events wrongly claiming this one's id, with another hash for segment 2.
+        using (var signer = ManifestSigner.Load(signingKey))
+        {
+            var writer = new Recorder.Pipeline.Audit.Log.AuditLogWriter(new Recorder.Storage.S3ObjectStore(ceph.Client), bucket, "", signer, "worker-x");
+            var id = doc.GetProperty("recordingId").GetString();
+            await writer.AppendAsync(new Recorder.Pipeline.Audit.Log.AuditEvent
+            {
+                Type = "segment.completed", Time = DateTimeOffset.UtcNow, RecordingId = id, Segment = 2, Sha256 = new string('a', 64),
+            }, CancellationToken.None);
+        }
+        (code, doc, _) = await VerifyAsync("--trust", trust, "--json", manifest);
+        Assert.Equal(3, code);
+        var finding = Assert.Single(Findings(doc));
+        Assert.Equal(("log-events-mismatch", manifest.Replace("manifest.json", "segment-0002.mp4.age")),
+            (finding.GetProperty("code").GetString(), finding.GetProperty("subject").GetString()));
+        Assert.Contains($"with SHA-256 {new string('a', 64)}; the manifest says ", finding.GetProperty("message").GetString());
+    }
+
     [Theory]
     [InlineData("/tmp/manifest.json", "recorder: error: verify checks stored recordings: '/tmp/manifest.json' is not an s3:// manifest.json or segment-NNNN.mp4.age")]
     [InlineData("s3://b/x/notes.txt", "recorder: error: verify checks stored recordings: 's3://b/x/notes.txt' is not an s3:// manifest.json or segment-NNNN.mp4.age")]

@@ -45,6 +45,15 @@ public sealed class DemoCommandTests(CephFixture ceph) : IDisposable
         var age = await ProcessRunner.RunAsync("age", ["-d", "-i", key, "-o", Path.Combine(_folder, "by-age.mp4")], TimeSpan.FromMinutes(1), standardInput: ciphertext.ToArray());
         Assert.True(age.ExitCode == 0, age.StandardError);
         Assert.Equal(await File.ReadAllBytesAsync(mp4), await File.ReadAllBytesAsync(Path.Combine(_folder, "by-age.mp4")));
+
+        // The service kept the audit log as it went (scheduled, started, the segment, ended) and signed a checkpoint of it
+        // when it stopped: the auditor's check of the whole bucket finds nothing wrong (a plain bucket's settings aside).
+        var audit = await CliRunner.RunAsync(["audit", "--bucket", bucket, "--trust", Path.Combine(_folder, "signing-key.pub"), "--json"],
+            environment: CliRunner.CephEnvironment(ceph.Options));
+        using var report = System.Text.Json.JsonDocument.Parse(audit.StandardOutput);
+        Assert.True(report.RootElement.GetProperty("findings").GetArrayLength() == 0, audit.StandardError);
+        Assert.Equal((1, 4L, 4L), (report.RootElement.GetProperty("counts").GetProperty("recordings").GetInt32(),
+            report.RootElement.GetProperty("counts").GetProperty("logEntries").GetInt64(), report.RootElement.GetProperty("log").GetProperty("checkpointSize").GetInt64()));
     }
 
     [Fact]
