@@ -24,5 +24,6 @@ public static class CommandCatalog
         new ListCommand(),
         new StopCommand(),
         new CancelCommand(),
+        new LegalHoldCommand(),
     ];
 }

@@ -30,4 +30,9 @@ public sealed record RecordingRequest
     public long? LeaseEpoch { get; init; }
     /// <summary>Signs every version of the manifest (null: the manifest is stored unsigned, and verify/audit say so).</summary>
     public Signing.ManifestSigner? Signer { get; init; }
+    /// <summary>
+    /// Object Lock for the host's objects (<c>governance:DAYS</c> or <c>compliance:DAYS</c>): every segment, and the
+    /// finished manifest and its signature, are stored locked for that many days from when each is written.
+    /// </summary>
+    public (Amazon.S3.ObjectLockMode Mode, int Days)? Retention { get; init; }
 }

@@ -47,7 +47,7 @@ public sealed class RecordingSession
         _source = MeetingSourceFactory.Create(request.MeetingUri, request.DisplayName);
         var recordingId = request.RecordingId ?? RecordingLocation.NewRecordingId();
         Location = new RecordingLocation(request.Bucket, request.Prefix, request.HostId, MeetingSourceFactory.MeetingId(request.MeetingUri), recordingId);
-        _output = new EncryptedRecordingOutput(store, Location, request.Recipients, uploadOptions ?? DefaultUploadOptions, leaseEpoch: request.LeaseEpoch, signer: request.Signer);
+        _output = new EncryptedRecordingOutput(store, Location, request.Recipients, uploadOptions ?? DefaultUploadOptions, leaseEpoch: request.LeaseEpoch, signer: request.Signer, retention: request.Retention);
         _store = store;
         _request = request;
         _logger = logger;

@@ -72,6 +72,7 @@ public static class RecorderServiceApp
 
         app.MapRecordingEndpoints();
         app.MapHostEndpoints();
+        app.MapComplianceEndpoints();
 
         // The dashboard is the operator's: a browser asks for the token (Basic, any user name) before Hangfire's own check.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/hangfire", StringComparison.Ordinal), branch => branch.Use(async (context, next) =>

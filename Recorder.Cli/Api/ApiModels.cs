@@ -42,7 +42,14 @@ internal sealed record CreateHostRequest(string Name, IReadOnlyList<string>? Rec
 
 internal sealed record UpdateHostRequest(string? Name, IReadOnlyList<string>? Recipients, string? KmsKey, string? DisplayName, string? WebhookUrl, bool? RemoveWebhook);
 
-internal sealed record HostView(string HostId, string Name, IReadOnlyList<string> Recipients, string DisplayName, string? WebhookUrl, DateTimeOffset CreatedAt);
+internal sealed record HostView(string HostId, string Name, IReadOnlyList<string> Recipients, string DisplayName, string? WebhookUrl, DateTimeOffset CreatedAt,
+    string? Retention = null);
+
+internal sealed record RetentionRequest(string Policy);
+
+internal sealed record LegalHoldRequest(bool On);
+
+internal sealed record LegalHoldView(string RecordingId, bool LegalHold, IReadOnlyList<string> Objects);
 
 internal sealed record HostCreated(string HostId, string Token, string? WebhookSecret);
 

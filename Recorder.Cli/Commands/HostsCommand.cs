@@ -29,7 +29,7 @@ public sealed class HostsCommand : ICliCommand
 
     public Command Build(CliContext context) => new("hosts", "register and manage hosts (operator token)")
     {
-        Add(context), List(context), RotateToken(context), HostsSetCommand.Build(context),
+        Add(context), List(context), RotateToken(context), HostsSetCommand.Build(context), Retention(context),
     };
 
     private static Command Add(CliContext context)
@@ -85,6 +85,36 @@ public sealed class HostsCommand : ICliCommand
             }
             context.Output.Table(["HOST", "NAME", "RECIPIENTS", "DISPLAY NAME", "WEBHOOK"],
                 hosts.Select(h => (IReadOnlyList<string>)[h.HostId, h.Name, ApiText.Recipients(h.Recipients), h.DisplayName, h.WebhookUrl ?? "-"]));
+            return CliExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Retention(CliContext context)
+    {
+        var host = new Argument<string>("HOST") { Description = "the host's id (host-…)" };
+        var policy = new Argument<string>("MODE:DAYS") { Description = "governance:DAYS or compliance:DAYS (1 to 36500 days)" };
+        var api = new ServiceConnection();
+        var command = new Command("retention", "store the host's segments and finished manifests under Object Lock from now on (the bucket needs Object Lock)")
+        {
+            host, policy,
+        };
+        api.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                _ = Recorder.Storage.ObjectRetention.ParsePolicy(parse.GetValue(policy)!);
+            }
+            catch (FormatException e)
+            {
+                throw CliException.Usage(e.Message, "e.g. recorder hosts retention host-… governance:30");
+            }
+            using var client = api.Connect(parse, context);
+            var view = await client.SendAsync(HttpMethod.Put, $"hosts/{ServiceClient.Segment(parse.GetValue(host)!)}/retention",
+                new RetentionRequest(parse.GetValue(policy)!), ApiJson.Default.RetentionRequest, ApiJson.Default.HostView, new Dictionary<string, string> { ["policy"] = "MODE:DAYS" }, ct);
+            context.Output.Lines([$"{view.HostId}: {view.Retention}"]);
+            context.Output.Notice("recorder: recordings that start from now on are stored locked for that long; objects already stored keep their retention");
             return CliExitCodes.Success;
         });
         return command;

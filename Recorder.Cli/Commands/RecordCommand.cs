@@ -51,10 +51,15 @@ public sealed class RecordCommand : ICliCommand
             HelpName = "N",
         };
         var signingKey = SigningKeyArgument.Create();
+        var retention = new Option<string?>("--retention")
+        {
+            Description = "store segments and the finished manifest under Object Lock: governance:DAYS or compliance:DAYS (the bucket needs Object Lock)",
+            HelpName = "MODE:DAYS",
+        };
         var command = new Command("record", "record a meeting, encrypted for the host, into S3")
         {
             meeting, recipients, host, bucket, prefix, duration, layout, size, recordingId, displayName, json, events, continuation, finishOnly, leaseEpoch,
-            signingKey,
+            signingKey, retention,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -75,7 +80,7 @@ public sealed class RecordCommand : ICliCommand
             if (request.FinishOnly && !request.Continue) throw CliException.Usage("--finish-only goes with --continue");
             if (request.LeaseEpoch is < 0) throw CliException.Usage("--lease-epoch must not be negative");
             using var signer = SigningKeyArgument.Load(context, parse.GetValue(signingKey));
-            request = request with { Signer = signer };
+            request = request with { Signer = signer, Retention = ParseRetention(parse.GetValue(retention)) };
             if (parse.GetValue(events)) return await RunWithEventsAsync(context, request, ct);
 
             var (manifest, location) = await RecordingRun.RunAsync(context, request, ct);
@@ -120,6 +125,19 @@ public sealed class RecordCommand : ICliCommand
                 Error = CliOutput.Normalize(RecorderCli.Describe(e).Message),
             }, LastLineTimeout);
             throw;
+        }
+    }
+
+    private static (Amazon.S3.ObjectLockMode, int)? ParseRetention(string? text)
+    {
+        if (text is null) return null;
+        try
+        {
+            return Recorder.Storage.ObjectRetention.ParsePolicy(text);
+        }
+        catch (FormatException e)
+        {
+            throw CliException.Usage($"--retention: {e.Message}", "e.g. --retention governance:30");
         }
     }
 

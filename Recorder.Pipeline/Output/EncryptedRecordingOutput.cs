@@ -14,7 +14,8 @@ namespace Recorder.Pipeline.Output;
 /// </summary>
 public sealed class EncryptedRecordingOutput(
     IObjectStore store, RecordingLocation location, IReadOnlyList<IRecipient> recipients, MultipartUploadOptions uploadOptions,
-    IUploadStateStore? uploadState = null, long? leaseEpoch = null, ManifestSigner? signer = null) : IRecordingOutput
+    IUploadStateStore? uploadState = null, long? leaseEpoch = null, ManifestSigner? signer = null,
+    (Amazon.S3.ObjectLockMode Mode, int Days)? retention = null) : IRecordingOutput
 {
     private bool _signingKeyPublished;
 
@@ -23,6 +24,9 @@ public sealed class EncryptedRecordingOutput(
     public RecordingLocation Location { get; } = location;
     public IReadOnlyList<string> RecipientFingerprints { get; } = recipients.Select(r => r.Fingerprint).ToArray();
     public string ManifestLocation => Location.Uri(Location.ManifestKey);
+
+    private ObjectRetention? RetentionFromNow() =>
+        retention is { } r ? new ObjectRetention(r.Mode, DateTimeOffset.UtcNow.AddDays(r.Days)) : null;
 
     /// <summary>The fencing counter on every object this run writes ("none" outside the service).</summary>
     private string LeaseEpochText => leaseEpoch?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none";
@@ -47,6 +51,7 @@ public sealed class EncryptedRecordingOutput(
                 ["recorder-segment"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["recorder-format"] = SegmentFormat,
             },
+            Retention = RetentionFromNow(),
         };
         var sink = await MultipartUploadSink.StartAsync(store, destination, uploadOptions, uploadState, cancellationToken).ConfigureAwait(false);
         var ciphertext = new HashingWriteStream(sink.Stream);
@@ -61,7 +66,9 @@ public sealed class EncryptedRecordingOutput(
                 ChunksPerBatch = 1,
                 KmsEncryptionContext = KmsEncryptionContext.ForSegment(Location.RecordingId, number, Location.HostId),
             }, cancellationToken).ConfigureAwait(false);
-            return new EncryptedSegmentWriter(Location.Uri(key), sink, ciphertext, age);
+            Func<CancellationToken, Task>? lockIt = RetentionFromNow() is null ? null
+                : ct => store.SetRetentionAsync(Location.Bucket, key, RetentionFromNow()!, ct);
+            return new EncryptedSegmentWriter(Location.Uri(key), sink, ciphertext, age, lockIt);
         }
         catch
         {
@@ -81,16 +88,20 @@ public sealed class EncryptedRecordingOutput(
         if (signer is not null) manifest = manifest with { SigningKey = signer.PublicKey.Fingerprint };
         var bytes = manifest.ToJsonBytes();
         var metadata = new Dictionary<string, string> { ["recording-id"] = Location.RecordingId, ["state"] = manifest.State, ["lease-epoch"] = LeaseEpochText };
+        // Only the finished manifest is locked: the checkpoints every few seconds before it are superseded versions.
+        var retention = manifest.State == "recording" ? null : RetentionFromNow();
         await store.PutObjectAsync(new ObjectDestination(Location.Bucket, Location.ManifestKey)
         {
             ContentType = "application/json",
             Metadata = metadata,
+            Retention = retention,
         }, bytes, cancellationToken).ConfigureAwait(false);
         if (signer is null) return;
         await store.PutObjectAsync(new ObjectDestination(Location.Bucket, Location.ManifestKey + ManifestSigner.SignatureSuffix)
         {
             ContentType = "text/plain",
             Metadata = metadata,
+            Retention = retention,
         }, signer.Sign(bytes), cancellationToken).ConfigureAwait(false);
         if (_signingKeyPublished) return;
         await store.PutObjectAsync(new ObjectDestination(Location.Bucket, SigningKeyDirectory.Key(Location.Prefix, signer.PublicKey))

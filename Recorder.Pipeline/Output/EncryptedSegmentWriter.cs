@@ -9,8 +9,9 @@ namespace Recorder.Pipeline.Output;
 /// ciphertext → multipart upload. Nothing is buffered beyond the encryptor's
 /// batch and the sink's memory budget.
 /// </summary>
-internal sealed class EncryptedSegmentWriter(string location, MultipartUploadSink sink, HashingWriteStream ciphertext, AgeEncryptingStream age)
-    : ISegmentWriter
+/// <param name="afterComplete">Runs once the object is stored (its Object Lock retention, which Ceph does not take from the upload).</param>
+internal sealed class EncryptedSegmentWriter(string location, MultipartUploadSink sink, HashingWriteStream ciphertext, AgeEncryptingStream age,
+    Func<CancellationToken, Task>? afterComplete = null) : ISegmentWriter
 {
     private bool _done;
 
@@ -26,6 +27,7 @@ internal sealed class EncryptedSegmentWriter(string location, MultipartUploadSin
         await age.FinishAsync(cancellationToken).ConfigureAwait(false);
         var result = await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
         _done = true;
+        if (afterComplete is not null) await afterComplete(cancellationToken).ConfigureAwait(false);
         if (result.LengthBytes != ciphertext.BytesWritten)
             throw new InvalidOperationException($"{Location}: stored {result.LengthBytes} bytes, but {ciphertext.BytesWritten} were written");
         return new SegmentWritten(Location, ciphertext.BytesWritten, ciphertext.HashHex(), age.PlaintextLength);

@@ -41,7 +41,8 @@ public sealed record CreateHostRequest(string? Name, IReadOnlyList<string>? Reci
 /// <summary>PATCH /hosts/{id}: only the fields given change; new recipients apply to recordings that start afterwards.</summary>
 public sealed record UpdateHostRequest(string? Name, IReadOnlyList<string>? Recipients, string? KmsKey, string? DisplayName, string? WebhookUrl, bool? RemoveWebhook);
 
-public sealed record HostView(string HostId, string Name, IReadOnlyList<string> Recipients, string DisplayName, string? WebhookUrl, DateTimeOffset CreatedAt);
+public sealed record HostView(string HostId, string Name, IReadOnlyList<string> Recipients, string DisplayName, string? WebhookUrl, DateTimeOffset CreatedAt,
+    string? Retention = null);
 
 /// <summary>The token (and a new webhook secret) are shown only in this response.</summary>
 public sealed record HostCreated(string HostId, string Token, string? WebhookSecret);

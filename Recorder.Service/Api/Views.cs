@@ -18,7 +18,7 @@ public static class Views
     public static SegmentView Of(SegmentRecord s) =>
         new(s.Number, s.Uri, s.Bytes, s.Sha256, s.MediaStartSeconds, s.DurationSeconds, s.EndReason, s.Truncated);
 
-    public static HostView Of(HostRecord h) => new(h.Id, h.Name, h.Recipients, h.DisplayName, h.WebhookUrl, h.CreatedAt);
+    public static HostView Of(HostRecord h) => new(h.Id, h.Name, h.Recipients, h.DisplayName, h.WebhookUrl, h.CreatedAt, h.Retention);
 
     public static AuditorView Of(AuditorRecord a) => new(a.Id, a.Name, a.CreatedAt);
 

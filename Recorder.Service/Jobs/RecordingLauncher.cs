@@ -79,6 +79,7 @@ public sealed class RecordingLauncher
         if (run.Continue) arguments.Add("--continue");
         if (run.FinishOnly) arguments.Add("--finish-only");
         if (_options.SigningKey is { Length: > 0 } signingKey) arguments.AddRange(["--signing-key", Path.GetFullPath(signingKey)]);
+        if (host.Retention is { Length: > 0 } retention) arguments.AddRange(["--retention", retention]);
         foreach (var recipient in host.Recipients) arguments.AddRange(["-r", recipient]);
         return arguments;
     }

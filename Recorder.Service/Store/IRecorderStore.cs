@@ -17,6 +17,10 @@ public interface IRecorderStore
     Task<HostRecord?> GetHostAsync(string hostId, CancellationToken cancellationToken);
     Task<IReadOnlyList<HostRecord>> ListHostsAsync(CancellationToken cancellationToken);
     Task<bool> UpdateHostAsync(HostRecord host, CancellationToken cancellationToken);
+    /// <summary>The host's Object Lock retention for new objects (<c>governance:DAYS</c> or <c>compliance:DAYS</c>).</summary>
+    Task SetHostRetentionAsync(string hostId, string policy, DateTimeOffset at, CancellationToken cancellationToken);
+    Task SetLegalHoldAsync(string recordingId, bool on, DateTimeOffset at, CancellationToken cancellationToken);
+    Task<bool> GetLegalHoldAsync(string recordingId, CancellationToken cancellationToken);
 
     Task AddAuditorAsync(AuditorRecord auditor, TokenRecord token, CancellationToken cancellationToken);
     Task<IReadOnlyList<AuditorRecord>> ListAuditorsAsync(CancellationToken cancellationToken);

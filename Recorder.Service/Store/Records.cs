@@ -13,6 +13,8 @@ public sealed record HostRecord
     /// <summary>Standard Webhooks secret (whsec_…); shown once when set, never logged.</summary>
     public string? WebhookSecret { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Object Lock for the host's new objects: <c>governance:DAYS</c> or <c>compliance:DAYS</c>; null: the bucket's default.</summary>
+    public string? Retention { get; init; }
 }
 
 /// <summary>An auditor: reads recordings' metadata and manifests of every host, changes nothing.</summary>

@@ -94,7 +94,8 @@ public abstract partial class SqlRecorderStore : IRecorderStore
             [("id", token.TokenId), ("principal", token.PrincipalId), ("role", token.Role), ("hash", Blob(token.SecretSha256)), ("created", Time(token.CreatedAt))],
             cancellationToken);
 
-    private const string HostColumns = "SELECT id, name, created_at, recipients, display_name, webhook_url, webhook_secret FROM principals";
+    private const string HostColumns =
+        "SELECT id, name, created_at, recipients, display_name, webhook_url, webhook_secret, host_retention.policy FROM principals LEFT JOIN host_retention ON host_retention.host_id = principals.id";
 
     private static HostRecord ReadHost(DbDataReader r) => new()
     {
@@ -105,7 +106,23 @@ public abstract partial class SqlRecorderStore : IRecorderStore
         DisplayName = r.IsDBNull(4) ? "" : r.GetString(4),
         WebhookUrl = r.IsDBNull(5) ? null : r.GetString(5),
         WebhookSecret = r.IsDBNull(6) ? null : r.GetString(6),
+        Retention = r.IsDBNull(7) ? null : r.GetString(7),
     };
+
+    public async Task SetHostRetentionAsync(string hostId, string policy, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await ExecuteAsync("""
+            INSERT INTO host_retention (host_id, policy, updated_at) VALUES (@id, @policy, @at)
+            ON CONFLICT (host_id) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at
+            """, [("id", hostId), ("policy", policy), ("at", Time(at))], cancellationToken).ConfigureAwait(false);
+
+    public async Task SetLegalHoldAsync(string recordingId, bool on, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await ExecuteAsync("""
+            INSERT INTO legal_holds (recording_id, state, updated_at) VALUES (@id, @state, @at)
+            ON CONFLICT (recording_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+            """, [("id", recordingId), ("state", on ? "on" : "off"), ("at", Time(at))], cancellationToken).ConfigureAwait(false);
+
+    public async Task<bool> GetLegalHoldAsync(string recordingId, CancellationToken cancellationToken) =>
+        await ScalarAsync("SELECT state FROM legal_holds WHERE recording_id = @id", [("id", recordingId)], cancellationToken).ConfigureAwait(false) is "on";
 
     // Times: fixed-width UTC text sorts like the instant it names, in both databases.
     protected static string Time(DateTimeOffset value) =>

@@ -75,5 +75,13 @@ public abstract partial class SqlRecorderStore
             epoch BIGINT NOT NULL,
             expires_at TEXT NOT NULL,
             takeover_requested_at TEXT);
+        CREATE TABLE IF NOT EXISTS host_retention (
+            host_id TEXT PRIMARY KEY REFERENCES principals(id),
+            policy TEXT NOT NULL,
+            updated_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS legal_holds (
+            recording_id TEXT PRIMARY KEY REFERENCES recordings(id) ON DELETE CASCADE,
+            state TEXT NOT NULL,
+            updated_at TEXT NOT NULL);
         """;
 }

@@ -69,6 +69,15 @@ public interface IObjectStore
 
     Task DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken);
 
+    /// <summary>Puts the current version of an object under an Object Lock legal hold, or releases it (the bucket must have Object Lock on).</summary>
+    Task SetLegalHoldAsync(string bucket, string key, bool on, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets the current version's Object Lock retention (only ever extended; COMPLIANCE cannot be shortened). Needed
+    /// after a multipart upload on Ceph, which ignores the retention given when the upload is created.
+    /// </summary>
+    Task SetRetentionAsync(string bucket, string key, ObjectRetention retention, CancellationToken cancellationToken);
+
     /// <summary>
     /// A small object in one request with <c>If-None-Match: *</c> and Content-MD5: 412 is
     /// <see cref="PutIfAbsentOutcome.AlreadyExists"/>, AWS's 409 ConditionalRequestConflict is

@@ -38,6 +38,9 @@ public sealed record ObjectDestination
     /// <summary>When set, SSE-KMS with this key id or ARN; a refused key is the destination's fault.</summary>
     public string? KmsKeyId { get; init; }
 
+    /// <summary>When set, the object is stored under Object Lock with this retention (the bucket must have Object Lock on).</summary>
+    public ObjectRetention? Retention { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> when metadata or tags break S3's limits.</summary>
     public void Validate()
     {

@@ -38,6 +38,11 @@ public sealed partial class S3ObjectStore : IObjectStore
             CopyMetadata(destination, request.Metadata);
             request.ServerSideEncryptionMethod = SseMethod(destination);
             request.ServerSideEncryptionKeyManagementServiceKeyId = destination.KmsKeyId;
+            if (destination.Retention is { } retention)
+            {
+                request.ObjectLockMode = retention.Mode;
+                request.ObjectLockRetainUntilDate = retention.RetainUntil.UtcDateTime;
+            }
             var response = await _client.InitiateMultipartUploadAsync(request, ct).ConfigureAwait(false);
             return new MultipartUploadId(destination.Bucket, destination.Key, response.UploadId);
         }, cancellationToken);
@@ -149,8 +154,41 @@ public sealed partial class S3ObjectStore : IObjectStore
         CopyMetadata(destination, request.Metadata);
         request.ServerSideEncryptionMethod = SseMethod(destination);
         request.ServerSideEncryptionKeyManagementServiceKeyId = destination.KmsKeyId;
+        if (destination.Retention is { } retention)
+        {
+            request.ObjectLockMode = retention.Mode;
+            request.ObjectLockRetainUntilDate = retention.RetainUntil.UtcDateTime;
+        }
         return request;
     }
+
+    public Task SetRetentionAsync(string bucket, string key, ObjectRetention retention, CancellationToken cancellationToken) =>
+        Invoke("PutObjectRetention", bucket, key, async ct =>
+        {
+            await _client.PutObjectRetentionAsync(new PutObjectRetentionRequest
+            {
+                BucketName = bucket,
+                Key = key,
+                Retention = new ObjectLockRetention
+                {
+                    Mode = retention.Mode == ObjectLockMode.Compliance ? ObjectLockRetentionMode.Compliance : ObjectLockRetentionMode.Governance,
+                    RetainUntilDate = retention.RetainUntil.UtcDateTime,
+                },
+            }, ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    public Task SetLegalHoldAsync(string bucket, string key, bool on, CancellationToken cancellationToken) =>
+        Invoke("PutObjectLegalHold", bucket, key, async ct =>
+        {
+            await _client.PutObjectLegalHoldAsync(new PutObjectLegalHoldRequest
+            {
+                BucketName = bucket,
+                Key = key,
+                LegalHold = new ObjectLockLegalHold { Status = on ? ObjectLockLegalHoldStatus.On : ObjectLockLegalHoldStatus.Off },
+            }, ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
 
     public Task DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken) =>
         Invoke("DeleteObject", bucket, key, async ct =>

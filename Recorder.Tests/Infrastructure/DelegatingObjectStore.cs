@@ -50,6 +50,12 @@ public abstract class DelegatingObjectStore(IObjectStore inner) : IObjectStore
     public Task DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken) =>
         Inner.DeleteObjectAsync(bucket, key, cancellationToken);
 
+    public virtual Task SetRetentionAsync(string bucket, string key, ObjectRetention retention, CancellationToken cancellationToken) =>
+        Inner.SetRetentionAsync(bucket, key, retention, cancellationToken);
+
+    public virtual Task SetLegalHoldAsync(string bucket, string key, bool on, CancellationToken cancellationToken) =>
+        Inner.SetLegalHoldAsync(bucket, key, on, cancellationToken);
+
     public virtual Task<PutIfAbsentResult> PutIfAbsentAsync(ObjectDestination destination, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
         Inner.PutIfAbsentAsync(destination, content, cancellationToken);
 

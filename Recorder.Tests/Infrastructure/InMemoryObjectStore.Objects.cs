@@ -87,6 +87,14 @@ public sealed partial class InMemoryObjectStore
         return Task.CompletedTask;
     }
 
+    /// <summary>A bucket without Object Lock, as S3 answers: InvalidRequest.</summary>
+    public Task SetRetentionAsync(string bucket, string key, ObjectRetention retention, CancellationToken cancellationToken) =>
+        throw new StorageDestinationException($"{Where(bucket, key)}: PutObjectRetention failed: InvalidRequest (400): Bucket is missing Object Lock Configuration");
+
+    /// <summary>A bucket without Object Lock, as S3 answers: InvalidRequest.</summary>
+    public Task SetLegalHoldAsync(string bucket, string key, bool on, CancellationToken cancellationToken) =>
+        throw new StorageDestinationException($"{Where(bucket, key)}: PutObjectLegalHold failed: InvalidRequest (400): Bucket is missing Object Lock Configuration");
+
     public Task DeleteObjectAsync(string bucket, string key, CancellationToken cancellationToken)
     {
         lock (_gate) Bucket(bucket, key, "DeleteObject").Objects.Remove(key);
