@@ -31,6 +31,9 @@ public sealed class ApiWireShapeTests
         { typeof(CliApi.CreateAuditorRequest), typeof(ServiceApi.CreateAuditorRequest) },
         { typeof(CliApi.AuditorView), typeof(ServiceApi.AuditorView) },
         { typeof(CliApi.AuditorCreated), typeof(ServiceApi.AuditorCreated) },
+        { typeof(CliApi.RetentionRequest), typeof(ServiceApi.RetentionRequest) },
+        { typeof(CliApi.LegalHoldRequest), typeof(ServiceApi.LegalHoldRequest) },
+        { typeof(CliApi.LegalHoldView), typeof(ServiceApi.LegalHoldView) },
     };
 
     [Theory]
