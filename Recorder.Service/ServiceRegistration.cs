@@ -78,6 +78,8 @@ public static class ServiceRegistration
         services.AddHostedService<StartupReconciler>(); // embedded store only: PostgreSQL keeps Hangfire's jobs itself
         services.AddSingleton<Recorder.Service.Audit.AuditTrail>();
         services.AddHostedService<Recorder.Service.Audit.AuditCheckpointService>();
+        // Registered after the checkpoint service, so it stops first: its queue is drained before the last checkpoint.
+        services.AddHostedService(sp => sp.GetRequiredService<Recorder.Service.Audit.AuditTrail>());
         services.AddHostedService<LeaseWatcher>(); // PostgreSQL only: take-overs of recordings whose worker died
         AddJobs(services);
 

@@ -45,8 +45,9 @@ public static class ComplianceEndpoints
         var text = $"{policy.Mode.Value.ToLowerInvariant()}:{policy.Days}";
         var now = clock.GetUtcNow();
         await store.SetHostRetentionAsync(id, text, now, cancellationToken);
-        await audit.RecordAsync(new AuditEvent { Type = AuditEventTypes.RetentionSet, Time = now, HostId = id, Detail = policy.Mode.Value, Days = policy.Days },
-            CancellationToken.None);
+        if (await LoggedAsync(audit, new AuditEvent { Type = AuditEventTypes.RetentionSet, Time = now, HostId = id, Detail = policy.Mode.Value, Days = policy.Days })
+            is { } unavailable)
+            return unavailable;
         return TypedResults.Ok(Views.Of((await store.GetHostAsync(id, cancellationToken))!));
     }
 
@@ -78,15 +79,32 @@ public static class ComplianceEndpoints
         }
         var now = clock.GetUtcNow();
         await store.SetLegalHoldAsync(id, body!.On, now, cancellationToken);
-        await audit.RecordAsync(new AuditEvent
-        {
-            Type = body.On ? AuditEventTypes.LegalHoldSet : AuditEventTypes.LegalHoldReleased,
-            Time = now,
-            HostId = recording.HostId,
-            RecordingId = id,
-            Detail = $"{held.Count} objects",
-        }, CancellationToken.None);
+        if (await LoggedAsync(audit, new AuditEvent
+            {
+                Type = body.On ? AuditEventTypes.LegalHoldSet : AuditEventTypes.LegalHoldReleased,
+                Time = now,
+                HostId = recording.HostId,
+                RecordingId = id,
+                Detail = $"{held.Count} objects",
+            }) is { } unavailable)
+            return unavailable;
         return TypedResults.Ok(new LegalHoldView(id, body.On, held));
+    }
+
+    /// <summary>Stores the action's audit event before answering; null when stored, else a 503 saying the action took effect but is not logged.</summary>
+    private static async Task<IResult?> LoggedAsync(AuditTrail audit, AuditEvent e)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await audit.RecordNowAsync(e, timeout.Token);
+            return null;
+        }
+        catch (Exception ex) when (ex is AuditLogUnavailableException or OperationCanceledException)
+        {
+            return Problems.Result(StatusCodes.Status503ServiceUnavailable, $"the change took effect, but its audit event ({e.Type}) could not be stored: {ex.Message}",
+                "repeat the same request once S3 answers again: it is idempotent and logs the event then");
+        }
     }
 }
 
