@@ -56,8 +56,9 @@ public sealed class VerifyCommand : ICliCommand
         return command;
     }
 
+    /// <summary>One finding on stderr; the subject and message can carry object keys, so they are made terminal-safe.</summary>
     internal static string FindingLine(AuditFinding f) =>
-        $"recorder: {f.Severity.ToString().ToLowerInvariant()}: {f.Code}: {f.Subject}: {f.Message}";
+        $"recorder: {f.Severity.ToString().ToLowerInvariant()}: {f.Code}: {IO.TerminalText.Safe(f.Subject)}: {IO.TerminalText.Safe(f.Message)}";
 
     internal static TrustedSigners? LoadTrust(string? path)
     {
