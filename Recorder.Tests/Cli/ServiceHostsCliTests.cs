@@ -76,7 +76,7 @@ public sealed class ServiceHostsCliTests(CephFixture ceph, ITestOutputHelper out
         using var hosts = JsonDocument.Parse(listed.StandardOutput);
         var items = hosts.RootElement.GetProperty("hosts").EnumerateArray().ToArray();
         Assert.Equal(2, items.Length);
-        Assert.Equal(["hostId", "name", "recipients", "displayName", "webhookUrl", "createdAt"], items[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["hostId", "name", "recipients", "displayName", "webhookUrl", "createdAt", "retention"], items[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal((annId, "Ann", ann, "● Recording", JsonValueKind.Null),
             (items[0].GetProperty("hostId").GetString(), items[0].GetProperty("name").GetString(), Assert.Single(items[0].GetProperty("recipients").EnumerateArray()).GetString(),
                 items[0].GetProperty("displayName").GetString(), items[0].GetProperty("webhookUrl").ValueKind));
