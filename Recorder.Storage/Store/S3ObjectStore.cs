@@ -38,11 +38,7 @@ public sealed partial class S3ObjectStore : IObjectStore
             CopyMetadata(destination, request.Metadata);
             request.ServerSideEncryptionMethod = SseMethod(destination);
             request.ServerSideEncryptionKeyManagementServiceKeyId = destination.KmsKeyId;
-            if (destination.Retention is { } retention)
-            {
-                request.ObjectLockMode = retention.Mode;
-                request.ObjectLockRetainUntilDate = retention.RetainUntil.UtcDateTime;
-            }
+            (request.ObjectLockMode, request.ObjectLockRetainUntilDate) = Lock(destination);
             var response = await _client.InitiateMultipartUploadAsync(request, ct).ConfigureAwait(false);
             return new MultipartUploadId(destination.Bucket, destination.Key, response.UploadId);
         }, cancellationToken);
@@ -154,13 +150,13 @@ public sealed partial class S3ObjectStore : IObjectStore
         CopyMetadata(destination, request.Metadata);
         request.ServerSideEncryptionMethod = SseMethod(destination);
         request.ServerSideEncryptionKeyManagementServiceKeyId = destination.KmsKeyId;
-        if (destination.Retention is { } retention)
-        {
-            request.ObjectLockMode = retention.Mode;
-            request.ObjectLockRetainUntilDate = retention.RetainUntil.UtcDateTime;
-        }
+        (request.ObjectLockMode, request.ObjectLockRetainUntilDate) = Lock(destination);
         return request;
     }
+
+    /// <summary>The Object Lock headers of a destination with a retention (none without).</summary>
+    private static (ObjectLockMode?, DateTime?) Lock(ObjectDestination destination) =>
+        destination.Retention is { } r ? (r.Mode, r.RetainUntil.UtcDateTime) : (null, null);
 
     public Task SetRetentionAsync(string bucket, string key, ObjectRetention retention, CancellationToken cancellationToken) =>
         Invoke("PutObjectRetention", bucket, key, async ct =>

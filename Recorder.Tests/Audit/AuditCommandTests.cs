@@ -223,25 +223,14 @@ public sealed class AuditCommandTests(CephFixture ceph, ITestOutputHelper log) :
         return [.. listed.S3Objects.Where(o => o.Key.EndsWith("/manifest.json", StringComparison.Ordinal)).Select(o => $"s3://{bucket}/{o.Key}")];
     }
 
-    private async Task<(int Code, JsonElement Document, string Stderr)> AuditAsync(string bucket, params string[] args)
-    {
-        var run = await CliRunner.RunAsync(["audit", "--bucket", bucket, .. args], environment: CliRunner.CephEnvironment(ceph.Options));
-        log.WriteLine(run.StandardError);
-        Assert.True(run.StandardOutput.Length > 0, $"exit {run.ExitCode}, no document: {run.StandardError}");
-        return (run.ExitCode, JsonDocument.Parse(run.StandardOutput).RootElement.Clone(), run.StandardError);
-    }
+    private Task<(int Code, JsonElement Document, string Stderr)> AuditAsync(string bucket, params string[] args) =>
+        _fixtures.RunJsonAsync(log, ["audit", "--bucket", bucket, .. args]);
 
-    private static IEnumerable<JsonElement> Findings(JsonElement doc) => doc.GetProperty("findings").EnumerateArray();
+    private static IEnumerable<JsonElement> Findings(JsonElement doc) => SignedRecordings.Findings(doc);
 
-    private static IReadOnlyList<string> Codes(JsonElement doc) =>
-        [.. Findings(doc).Select(f => $"{f.GetProperty("severity").GetString()} {f.GetProperty("code").GetString()}").Order(StringComparer.Ordinal)];
+    private static IReadOnlyList<string> Codes(JsonElement doc) => SignedRecordings.Codes(doc);
 
-    private async Task PutAsync(string s3Uri, byte[] bytes)
-    {
-        var path = s3Uri["s3://".Length..];
-        var slash = path.IndexOf('/');
-        await ceph.Client.PutObjectAsync(new PutObjectRequest { BucketName = path[..slash], Key = path[(slash + 1)..], InputStream = new MemoryStream(bytes) });
-    }
+    private Task PutAsync(string s3Uri, byte[] bytes) => _fixtures.PutAsync(s3Uri, bytes);
 
     public void Dispose() => _fixtures.Dispose();
 }

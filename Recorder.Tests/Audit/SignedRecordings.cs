@@ -93,5 +93,31 @@ internal sealed class SignedRecordings : IDisposable
         return await new AuditCheckpointer(new S3ObjectStore(_ceph.Client), bucket, prefix, signer).CheckpointAsync(CancellationToken.None);
     }
 
+    /// <summary>Runs a CLI verb that prints one JSON document (its stderr goes to the test's log).</summary>
+    public async Task<(int Code, System.Text.Json.JsonElement Document, string Stderr)> RunJsonAsync(Xunit.Abstractions.ITestOutputHelper log, string[] args)
+    {
+        var run = await CliRunner.RunAsync(args, environment: CliRunner.CephEnvironment(_ceph.Options));
+        log.WriteLine(run.StandardError);
+        Assert.True(run.StandardOutput.Length > 0, $"exit {run.ExitCode}, no document: {run.StandardError}");
+        return (run.ExitCode, System.Text.Json.JsonDocument.Parse(run.StandardOutput).RootElement.Clone(), run.StandardError);
+    }
+
+    public static IEnumerable<System.Text.Json.JsonElement> Findings(System.Text.Json.JsonElement doc) => doc.GetProperty("findings").EnumerateArray();
+
+    /// <summary>"severity code" of every finding, sorted: the exact set a test expects.</summary>
+    public static IReadOnlyList<string> Codes(System.Text.Json.JsonElement doc) =>
+        [.. Findings(doc).Select(f => $"{f.GetProperty("severity").GetString()} {f.GetProperty("code").GetString()}").Order(StringComparer.Ordinal)];
+
+    /// <summary>Replaces an object's bytes (tampering, as an intruder with write access would).</summary>
+    public async Task PutAsync(string s3Uri, byte[] bytes)
+    {
+        var path = s3Uri["s3://".Length..];
+        var slash = path.IndexOf('/');
+        await _ceph.Client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest
+        {
+            BucketName = path[..slash], Key = path[(slash + 1)..], InputStream = new MemoryStream(bytes),
+        });
+    }
+
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 }

@@ -206,26 +206,13 @@ public sealed class VerifyCommandTests(CephFixture ceph, ITestOutputHelper log) 
         return (bucket, manifest, trust, hostKeyFile);
     }
 
-    private async Task<(int Code, JsonElement Document, string Stderr)> VerifyAsync(params string[] args)
-    {
-        var run = await CliRunner.RunAsync(["verify", .. args], environment: CliRunner.CephEnvironment(ceph.Options));
-        log.WriteLine(run.StandardError);
-        Assert.True(run.StandardOutput.Length > 0, $"exit {run.ExitCode}, no document: {run.StandardError}");
-        return (run.ExitCode, JsonDocument.Parse(run.StandardOutput).RootElement.Clone(), run.StandardError);
-    }
+    private Task<(int Code, JsonElement Document, string Stderr)> VerifyAsync(params string[] args) => _fixtures.RunJsonAsync(log, ["verify", .. args]);
 
-    private static IEnumerable<JsonElement> Findings(JsonElement doc) => doc.GetProperty("findings").EnumerateArray();
+    private static IEnumerable<JsonElement> Findings(JsonElement doc) => SignedRecordings.Findings(doc);
 
-    /// <summary>"severity code" of every finding, sorted: the exact set a test expects.</summary>
-    private static IReadOnlyList<string> Codes(JsonElement doc) =>
-        [.. Findings(doc).Select(f => $"{f.GetProperty("severity").GetString()} {f.GetProperty("code").GetString()}").Order(StringComparer.Ordinal)];
+    private static IReadOnlyList<string> Codes(JsonElement doc) => SignedRecordings.Codes(doc);
 
-    private async Task PutAsync(string s3Uri, byte[] bytes)
-    {
-        var path = s3Uri["s3://".Length..];
-        var slash = path.IndexOf('/');
-        await ceph.Client.PutObjectAsync(new PutObjectRequest { BucketName = path[..slash], Key = path[(slash + 1)..], InputStream = new MemoryStream(bytes) });
-    }
+    private Task PutAsync(string s3Uri, byte[] bytes) => _fixtures.PutAsync(s3Uri, bytes);
 
     public void Dispose() => _fixtures.Dispose();
 }
