@@ -111,6 +111,22 @@ for trx in "$RESULTS"/*.trx; do
   skipped=$((skipped + $(get total) - $(get executed)))
 done
 
+# The failed tests, by name with the start of their message, just above the summary: CI keeps only the
+# end of the output, and this is where someone reading it looks first.
+if [ "$failed" -gt 0 ] && [ "$files" -gt 0 ]; then
+  python3 - "$RESULTS"/*.trx <<'PY' >&2 || true
+import sys, xml.etree.ElementTree as ET
+ns = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
+for path in sys.argv[1:]:
+    for result in ET.parse(path).getroot().iter(ns + "UnitTestResult"):
+        if result.get("outcome") not in ("Failed", "Error", "Timeout", "Aborted"):
+            continue
+        message = result.find(f".//{ns}Message")
+        text = " | ".join(l.strip() for l in (message.text or "").splitlines() if l.strip()) if message is not None else ""
+        print(f"test.sh: FAILED {result.get('testName')} [{result.get('duration')}]: {text[:1500]}")
+PY
+fi
+
 status=0
 if [ "$files" -eq 0 ]; then
   say "error: no test results were written (did the build or the test host fail?)"
