@@ -131,6 +131,13 @@ public static class ServiceRegistration
                 EnableLongPolling = true,
                 UseSlidingInvisibilityTimeout = true,
                 InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                // A lock row whose holder lost its connection (a database restart cuts them all) cannot be
+                // deleted by it and blocks everyone until it is this old: with the default 10 min, a restart
+                // that hit the schedule poller mid-poll held every scheduled recording back for 10 minutes
+                // (measured: A_PostgreSQL_restart_under_the_pool_loses_nothing). Hangfire's locks here are
+                // all held for one short query (no [DisableConcurrentExecution]; recordings have leases), and
+                // a lock taken twice only repeats a state change that Hangfire checks (scheduled → enqueued).
+                DistributedLockTimeout = TimeSpan.FromSeconds(15),
                 PrepareSchemaIfNecessary = true,
             };
             return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(sp.GetRequiredService<RecorderServiceOptions>().Postgres!, options), options);
