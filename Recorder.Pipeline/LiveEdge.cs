@@ -34,14 +34,19 @@ public sealed class LiveEdge
     private readonly List<string> _ids = new(16);
     private readonly short[] _pcm = new short[AudioMixer.BlockSamples];
     private float[] _levels = new float[16];
-    private Action? _firstVideoFrame;
+    private Action<DateTimeOffset>? _firstVideoFrame;
+    /// <summary>In real time: the wall-clock time of media time 0 (when the clock started).</summary>
+    private DateTimeOffset? _mediaZeroAt;
 
     /// <param name="firstVideoFrame">
     /// Called once, on the clock's thread, right after the first video frame is handed on
-    /// (the moment the recording really has a picture); it must return at once.
+    /// (the moment the recording really has a picture), with the wall-clock time of media time 0:
+    /// in real time when the clock started, which is earlier by however long the first frame took to be
+    /// composed and handed on (longer under load, or when frames are dropped until the encoder takes them);
+    /// with virtual time, the moment of the call. It must return at once.
     /// </param>
     public LiveEdge(MeetingSource source, LiveEdgeOptions options, ChannelWriter<MediaPacket> output, PacketPool videoPool, PacketPool audioPool,
-        Action? firstVideoFrame = null)
+        Action<DateTimeOffset>? firstVideoFrame = null)
     {
         _firstVideoFrame = firstVideoFrame;
         _source = source;
@@ -86,6 +91,7 @@ public sealed class LiveEdge
     private void RunRealTime(CancellationToken stop)
     {
         var clock = Stopwatch.StartNew();
+        _mediaZeroAt = DateTimeOffset.UtcNow;
         long audioIndex = 0, videoIndex = 0;
         var frameTicks = TimeSpan.TicksPerSecond / _options.FrameRate;
         while (!stop.IsCancellationRequested)
@@ -197,7 +203,7 @@ public sealed class LiveEdge
     {
         var first = _firstVideoFrame;
         _firstVideoFrame = null;
-        first?.Invoke();
+        first?.Invoke(_mediaZeroAt ?? DateTimeOffset.UtcNow);
     }
 
     private void Fill(MediaPacket packet, TimeSpan at, bool isAudio)

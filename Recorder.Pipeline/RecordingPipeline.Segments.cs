@@ -53,14 +53,15 @@ public sealed partial class RecordingPipeline
         foreach (var segment in segments) _events.Emit(RecordingEvent.ForSegment(segment));
     }
 
-    /// <summary>The live edge captured its first frame: media time 0 of this run.</summary>
-    private void FirstFrame()
+    /// <summary>The live edge handed on its first frame; <paramref name="mediaZeroAt"/> is media time 0 of this run.</summary>
+    private void FirstFrame(DateTimeOffset mediaZeroAt)
     {
-        var now = DateTimeOffset.UtcNow;
-        // A take-over's media time continues the recording's: seconds since the first run's first frame.
-        if (_firstFrameAt is { } first) _mediaOffset = Math.Max(0, (now - first).TotalSeconds);
-        else _firstFrameAt = now;
-        _events.Emit(RecordingEvent.ForState(RecordingEvent.StateRecording));
+        // A take-over's media time continues the recording's: seconds since the first run's media time 0.
+        if (_firstFrameAt is { } first) _mediaOffset = Math.Max(0, (mediaZeroAt - first).TotalSeconds);
+        else _firstFrameAt = mediaZeroAt;
+        // Stamped with the capture clock's start, not with when the first frame got through: media times in the
+        // segments and the manifest count from there, and so does the meeting's own end.
+        _events.Emit(RecordingEvent.ForState(RecordingEvent.StateRecording) with { Time = mediaZeroAt });
     }
 
     /// <summary>A take-over's recovery of what the dead worker left; a failure is logged, not fatal (the upload stays for a later take-over or an audit).</summary>

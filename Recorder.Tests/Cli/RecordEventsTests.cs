@@ -39,7 +39,7 @@ public sealed class RecordEventsTests(CephFixture ceph, ITestOutputHelper log) :
         Assert.StartsWith($"s3://{bucket}/host-", started.Manifest);
         Assert.EndsWith($"/synthetic/{id}/manifest.json", started.Manifest);
 
-        // "recording" marks the first frame, not the start: from it to the end of capture is the meeting's 4 s of real time.
+        // "recording" is stamped with media time 0 (the capture clock's start): from it to the end of capture is the meeting's 4 s.
         var recording = events.Single(e => e.NewState == RecordingEvent.StateRecording);
         var finalizing = events.Single(e => e.NewState == RecordingEvent.StateFinalizing);
         Assert.InRange((finalizing.Time - recording.Time).TotalSeconds, 3.9, 6.0);
