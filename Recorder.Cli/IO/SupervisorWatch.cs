@@ -21,8 +21,8 @@ internal static class SupervisorWatch
 {
     public const string GoneNotice = "recorder: stdin closed: the supervisor is gone; finishing the current segment";
 
-    /// <summary>Exit status when the lease ran out (a failure: the recording goes on elsewhere).</summary>
-    public const int LeaseExpiredExitCode = 1;
+    /// <summary>Exit status when the lease ran out: not a failure, the recording goes on where it is leased next.</summary>
+    public const int LeaseExpiredExitCode = Recorder.Pipeline.Events.RecordingEvent.LeaseExpiredExitCode;
 
     /// <summary>Reads stdin on a thread of its own until it ends, then stops the recording.</summary>
     public static void Start(Stream standardInput, StopSignals signals, CliOutput output)

@@ -29,6 +29,13 @@ public sealed record RecordingEvent
     public const string Completed = "completed";
     public const string Failed = "failed";
 
+    /// <summary>
+    /// Exit status of <c>record --events</c> when its lease ran out before a renewal reached it (the supervisor paused
+    /// or lost its database for longer than the lease): the recording did not fail, it is left for a take-over, and no
+    /// <c>failed</c> line is written.
+    /// </summary>
+    public const int LeaseExpiredExitCode = 5;
+
     /// <summary>The states a <c>state</c> event announces.</summary>
     public const string StateJoining = "joining";
     public const string StateRecording = "recording";

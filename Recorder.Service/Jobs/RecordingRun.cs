@@ -70,6 +70,13 @@ internal sealed class RecordingRun(
             // The process may have ended because its lease ran out (this worker paused, or lost the database) before
             // the look-out above noticed: then the recording is not this run's to end.
             if (!_leaseLost && !_handingOver && !_events.Ended && !await StillLeasedAsync().ConfigureAwait(false)) _leaseLost = true;
+            if (!_leaseLost && !_events.Ended && exitCode == RecordingEvent.LeaseExpiredExitCode)
+            {
+                // The process gave up before this run saw its lease run out, and a renewal got through after it had
+                // (the database came back just then): the lease is still this run's, so it is released for a take-over.
+                _leaseLost = true;
+                await ReleaseLeaseAsync().ConfigureAwait(false);
+            }
             if (_leaseLost)
             {
                 logger.LogWarning("recording {RecordingId}: this worker lost its lease (epoch {Epoch}); the recording goes on where it is leased", recording.Id, run.Epoch);

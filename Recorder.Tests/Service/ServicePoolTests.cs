@@ -242,7 +242,10 @@ public sealed class ServicePoolTests(PostgresFixture postgres, CephFixture ceph,
         var pgDir = Environment.GetEnvironmentVariable("RECORDER_PG_DIR");
         Assert.False(string.IsNullOrEmpty(pgDir), "needs the PostgreSQL of the test script (RECORDER_PG_DIR) to restart it");
         var (hostKey, recipient) = _files.NewIdentity("host.key");
-        await using var pool = await WorkerPool.StartAsync(ceph, postgres, log, count: 2, capacity: 2);
+        // A restart, not an outage: a lease of 20 s so that a restart slowed down by a loaded machine still ends
+        // within it (one took over 6 s at a load average of 85); what a longer outage does is the next test.
+        await using var pool = await WorkerPool.StartAsync(ceph, postgres, log, count: 2, capacity: 2,
+            new Dictionary<string, string?> { ["RECORDER_LEASE_SECONDS"] = "20" });
         var token = await pool.AddHostAsync(recipient);
         var running = await pool.CreateRecordingAsync(token, new { meeting = "synthetic://?participants=2&seconds=300", maxDuration = "25s" });
         var later = await pool.CreateRecordingAsync(token, new
@@ -266,6 +269,38 @@ public sealed class ServicePoolTests(PostgresFixture postgres, CephFixture ceph,
         // The schedule survived: the later recording started and completed.
         Assert.Equal("completed", (await pool.WaitForStateAsync(token, later, "completed", TimeSpan.FromSeconds(90))).GetProperty("state").GetString());
         Assert.All(pool.Workers, w => Assert.False(w.HasExited));
+    }
+
+    [Fact]
+    public async Task PostgreSQL_down_longer_than_the_lease_the_recorder_stops_and_the_recording_is_taken_over_not_failed()
+    {
+        var pgDir = Environment.GetEnvironmentVariable("RECORDER_PG_DIR");
+        Assert.False(string.IsNullOrEmpty(pgDir), "needs the PostgreSQL of the test script (RECORDER_PG_DIR) to stop it");
+        var (hostKey, recipient) = _files.NewIdentity("host.key");
+        await using var pool = await WorkerPool.StartAsync(ceph, postgres, log, count: 2, capacity: 2);
+        var token = await pool.AddHostAsync(recipient);
+        var id = await pool.CreateRecordingAsync(token, new { meeting = "synthetic://?participants=2&seconds=300", maxDuration = "40s" });
+        await pool.WaitForStateAsync(token, id, "recording", TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var children = RecordingProcesses.Of(id);
+
+        // Down for 14 s, past the 8 s lease: no worker can renew, so the recorder stops writing by itself.
+        var outage = await ProcessRunner.RunAsync(RepositoryPaths.LocalStack("postgres-restart.sh"), [pgDir!, "14"], TimeSpan.FromMinutes(1));
+        Assert.True(outage.ExitCode == 0, outage.StandardError);
+        Npgsql.NpgsqlConnection.ClearAllPools(); // this test process's own connections were cut too
+        Assert.Empty(RecordingProcesses.Of(id).Intersect(children));
+
+        // Not failed: taken over once the database is back, the first segment completed as truncated.
+        var recording = await pool.WaitForStateAsync(token, id, "completed", TimeSpan.FromSeconds(120));
+        Assert.Equal(("completed", JsonValueKind.Null), (recording.GetProperty("state").GetString(), recording.GetProperty("error").ValueKind));
+        using var manifest = JsonDocument.Parse(await ceph.ReadObjectAsync(recording.GetProperty("manifest").GetString()!));
+        var segments = manifest.RootElement.GetProperty("segments").EnumerateArray().ToList();
+        Assert.True(segments.Count >= 2, manifest.RootElement.ToString());
+        Assert.True(segments[0].GetProperty("truncated").GetBoolean());
+        Assert.True(manifest.RootElement.GetProperty("leaseEpoch").GetInt64() >= 2);
+        await AssertPlayableAsync(hostKey, segments[^1].GetProperty("location").GetString()!, 3, 40);
+        Assert.All(pool.Workers, w => Assert.False(w.HasExited));
+        await AssertNothingPendingAsync(pool.Bucket);
     }
 
     [Fact]
