@@ -96,8 +96,8 @@ async function refresh() {
   if (!api) return;
   try {
     const list = await api.json('GET', '/recordings?limit=200');
-    ui.rows.replaceChildren(...list.recordings.map(row));
-    document.body.dataset.listed = String(list.recordings.length);
+    ui.rows.replaceChildren(...list.items.map(row));
+    document.body.dataset.listed = String(list.items.length);
   } catch (e) {
     showError(e);
   }
@@ -121,10 +121,15 @@ function button(text, action, recordingId) {
 function row(recording) {
   const tr = document.createElement('tr');
   tr.dataset.recording = recording.recordingId;
-  const seconds = recording.segments.reduce((sum, s) => sum + (s.durationSeconds ?? 0), 0);
-  const bytes = recording.segments.reduce((sum, s) => sum + (s.bytes ?? 0), 0);
+  // The listing carries no segments (GET /recordings/{id} does): duration from the state times, size from bytes uploaded.
+  const times = recording.times ?? {};
+  const from = times.recording ? Date.parse(times.recording) : null;
+  const until = Date.parse(times.completed ?? times.failed ?? '') || Date.now();
+  const seconds = recording.segments?.length ? recording.segments.reduce((sum, s) => sum + (s.durationSeconds ?? 0), 0)
+    : from ? Math.max(0, (until - from) / 1000) : 0;
+  const bytes = recording.segments?.length ? recording.segments.reduce((sum, s) => sum + (s.bytes ?? 0), 0) : (recording.bytesUploaded ?? 0);
   const actions = document.createElement('td');
-  if (recording.segments.length > 0) actions.append(button('Play', 'play', recording.recordingId));
+  if (recording.state !== 'scheduled') actions.append(button('Play', 'play', recording.recordingId));
   if (['joining', 'recording'].includes(recording.state)) actions.append(button('Stop', 'stop', recording.recordingId));
   tr.append(cell(recording.recordingId), cell(recording.state), cell(formatDuration(seconds)), cell(formatBytes(bytes)),
     cell(new Date(recording.startAt).toLocaleString()), actions);
