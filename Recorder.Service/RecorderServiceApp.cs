@@ -17,6 +17,7 @@ using Recorder.Service.Configuration;
 using Recorder.Service.Jobs;
 using Recorder.Service.Metrics;
 using Recorder.Service.Store;
+using Recorder.Service.Web;
 
 namespace Recorder.Service;
 
@@ -49,6 +50,7 @@ public static class RecorderServiceApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCors(); // before authentication: a preflight carries no token
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -73,6 +75,8 @@ public static class RecorderServiceApp
         app.MapRecordingEndpoints();
         app.MapHostEndpoints();
         app.MapComplianceEndpoints();
+        app.MapPlaybackEndpoints();
+        app.MapPlaybackPage();
 
         // The dashboard is the operator's: a browser asks for the token (Basic, any user name) before Hangfire's own check.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/hangfire", StringComparison.Ordinal), branch => branch.Use(async (context, next) =>

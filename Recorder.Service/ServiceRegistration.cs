@@ -35,6 +35,13 @@ public static class ServiceRegistration
     {
         services.AddOptions<RecorderServiceOptions>().Bind(configuration.GetSection(RecorderServiceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<RecorderServiceOptions>, SigningKeyValidation>();
+        services.AddSingleton<IValidateOptions<RecorderServiceOptions>, PageOriginsValidation>();
+        // A playback page hosted elsewhere (docs/playback.md): its origin may call the API with a bearer token and Range.
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<RecorderServiceOptions>>((cors, recorder) =>
+            cors.AddDefaultPolicy(policy => policy.WithOrigins([.. recorder.Value.PageOrigins ?? []])
+                .WithMethods("GET", "POST", "DELETE").WithHeaders("Authorization", "Content-Type", "Range")
+                .WithExposedHeaders("Content-Range", "Content-Length", "Accept-Ranges").SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<RecorderServiceOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new ServiceEnvironment(environment));

@@ -80,7 +80,7 @@ public static class RecordingEndpoints
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, IRecorderStore store, CancellationToken cancellationToken) =>
-        await VisibleAsync(id, context, store, cancellationToken) is { } recording ? TypedResults.Ok(Views.Of(recording)) : Problems.NotFound($"recording {id}");
+        await RecordingAccess.VisibleAsync(id, context, store, cancellationToken) is { } recording ? TypedResults.Ok(Views.Of(recording)) : Problems.NotFound($"recording {id}");
 
     private static async Task<IResult> ListAsync(HttpContext context, IRecorderStore store, string? state, string? limit, string? after, string? host,
         CancellationToken cancellationToken)
@@ -108,7 +108,7 @@ public static class RecordingEndpoints
 
     private static async Task<IResult> StopAsync(string id, HttpContext context, IRecorderStore store, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (await VisibleAsync(id, context, store, cancellationToken) is not { } recording) return Problems.NotFound($"recording {id}");
+        if (await RecordingAccess.VisibleAsync(id, context, store, cancellationToken) is not { } recording) return Problems.NotFound($"recording {id}");
         if (recording.State == RecordingState.Scheduled)
             return Problems.Conflict($"recording {id} has not started", $"DELETE /recordings/{id} cancels it", ConflictCodes.NotStarted, id);
         if (recording.State.IsTerminal()) return Problems.Conflict($"recording {id} has already {recording.State.Name()}", null, ConflictCodes.Ended, id);
@@ -119,7 +119,7 @@ public static class RecordingEndpoints
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext context, IRecorderStore store, CancellationToken cancellationToken)
     {
-        if (await VisibleAsync(id, context, store, cancellationToken) is not { } recording) return Problems.NotFound($"recording {id}");
+        if (await RecordingAccess.VisibleAsync(id, context, store, cancellationToken) is not { } recording) return Problems.NotFound($"recording {id}");
         if (recording.State != RecordingState.Scheduled || !await store.DeleteScheduledAsync(id, cancellationToken))
             return Problems.Conflict($"recording {id} has started and cannot be cancelled",
                 $"POST /recordings/{id}/stop ends it; what it recorded stays in storage", ConflictCodes.Started, id);
@@ -132,14 +132,5 @@ public static class RecordingEndpoints
         public const string NotStarted = "recording-not-started";
         public const string Started = "recording-started";
         public const string Ended = "recording-ended";
-    }
-
-    /// <summary>The recording if the caller may see it; another host's is treated as missing.</summary>
-    private static async Task<RecordingRecord?> VisibleAsync(string id, HttpContext context, IRecorderStore store, CancellationToken cancellationToken)
-    {
-        if (id.Length > 64) return null;
-        var recording = await store.GetRecordingAsync(id, cancellationToken);
-        var caller = Caller.From(context.User);
-        return recording is not null && (caller.OwnHostId is null || recording.HostId == caller.OwnHostId) ? recording : null;
     }
 }

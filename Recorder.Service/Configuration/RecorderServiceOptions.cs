@@ -54,6 +54,13 @@ public sealed class RecorderServiceOptions
 
     public IReadOnlyList<string> EffectiveAllowList => AllowList is { Count: > 0 } list ? list : ["127.0.0.0/8", "::1", "localhost"];
 
+    /// <summary>
+    /// Origins (scheme://host[:port]) of playback pages hosted elsewhere that may call this API from a browser
+    /// (CORS: bearer token, Range; no cookies). Default: none, the page served at /play/ is same-origin.
+    /// </summary>
+    /// <remarks>Null until configured, as <see cref="AllowList"/>.</remarks>
+    public List<string>? PageOrigins { get; set; }
+
     /// <summary>The name the recorder joins meetings under when the host set none (participants see they are recorded).</summary>
     [Required, StringLength(64, MinimumLength = 1)]
     public string DisplayName { get; set; } = "● Recording";

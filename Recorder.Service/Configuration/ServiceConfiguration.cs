@@ -28,6 +28,7 @@ public static class ServiceConfiguration
         new("", "RECORDER_PROGRAM", "Recorder:RecorderProgram", "the recorder program recordings run as (default: DIR/recorder beside the service)"),
         new("", "RECORDER_FFMPEG", "Recorder:FfmpegPath", "ffmpeg, for /readyz (default: ffmpeg on PATH)"),
         new("", "RECORDER_ALLOW_LIST", "Recorder:AllowList", "comma-separated host names, addresses and CIDR ranges meeting and webhook URLs may name (default 127.0.0.0/8,::1,localhost)"),
+        new("", "RECORDER_PAGE_ORIGINS", "Recorder:PageOrigins", "comma-separated origins (https://host[:port]) of playback pages hosted elsewhere that may call the API from a browser (default: none; the page at /play/ needs none)"),
         new("", "RECORDER_DISPLAY_NAME", "Recorder:DisplayName", "the name the recorder joins meetings under when the host has none (default \"● Recording\")"),
         new("", "RECORDER_DRAIN_TIMEOUT_SECONDS", "Recorder:DrainTimeoutSeconds", "on SIGTERM or stop, how long recordings have to finish their segment (default 60)"),
         new("", "RECORDER_LEASE_SECONDS", "Recorder:LeaseSeconds", "with PostgreSQL: how long a dead worker's recordings wait before another worker takes them over (default 8)"),
@@ -70,7 +71,7 @@ public static class ServiceConfiguration
         foreach (var setting in Settings)
         {
             if (environment(setting.Variable) is not { Length: > 0 } value) continue;
-            if (setting.Key is "Recorder:AllowList" or "Recorder:WebhookRetryDelaysSeconds")
+            if (setting.Key is "Recorder:AllowList" or "Recorder:PageOrigins" or "Recorder:WebhookRetryDelaysSeconds")
             {
                 var items = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 for (var i = 0; i < items.Length; i++) variables[$"{setting.Key}:{i}"] = items[i];

@@ -16,8 +16,9 @@ public sealed class HeadlessChromium : IAsyncLifetime
 {
     public const string ChromiumVariable = "RECORDER_CHROMIUM";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan PageTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PageTimeout = TimeSpan.FromSeconds(120);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions StepJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private SupervisedProcess? _driver;
@@ -75,6 +76,7 @@ public sealed class HeadlessChromium : IAsyncLifetime
                 ["evaluate"] = new JsonArray([.. probe.Evaluate.Select(s => JsonValue.Create(s))]),
                 ["media"] = probe.Media,
                 ["screenshot"] = probe.ScreenshotPath,
+                ["steps"] = JsonSerializer.SerializeToNode(probe.Steps, StepJson),
             };
             await driver.WriteLineAsync(command.ToJsonString());
             var line = await driver.NextLineAsync(PageTimeout)

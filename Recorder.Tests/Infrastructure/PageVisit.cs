@@ -21,6 +21,7 @@ public sealed record PageVisit(
 
 public sealed record ConsoleEntry(string Type, string Text);
 
-public sealed record PageRequest(string Url, string Method, string ResourceType);
+/// <summary>A request as the browser sent it: with all its headers and its body (base64; null without one).</summary>
+public sealed record PageRequest(string Url, string Method, string ResourceType, IReadOnlyDictionary<string, string>? Headers = null, string? Body = null);
 
 public sealed record PageDialog(string Type, string Message);

@@ -10,6 +10,12 @@
 //   -> {"id":1,"title":"…","text":{"#summary":"…"},"count":{"img":0},"evaluated":{"document.images.length":0},
 //       "console":[{"type":"error","text":"…"}],"pageErrors":["…"],"requests":[{"url":"…","method":"GET","resourceType":"image"}],
 //       "failedRequests":[…],"dialogs":[{"type":"alert","message":"1"}],"loadMs":42}
+// "steps" act on the page after its load event, in order, before the probes above:
+//   {"op":"fill","selector":"#token","value":"…"}   {"op":"click","selector":"button"}
+//   {"op":"files","selector":"input[type=file]","name":"host.key","base64":"…"}
+//   {"op":"waitFor","expression":"document.body.dataset.ready === 'true'","timeoutMs":30000}   (fails the command on timeout)
+//   {"op":"evaluate","expression":"video.currentTime","name":"before seek"}                     (into "evaluated")
+// Every request is reported with all its headers and its body (base64), for tests that check what a page sends.
 // A command that fails answers {"id":…,"error":"…"}. The end of stdin closes the browser, and then this process ends.
 import { chromium } from 'playwright-core';
 import { createInterface } from 'node:readline';
@@ -46,7 +52,12 @@ async function open(command) {
     // On the context: also what a popup or a worker of the page would do.
     context.on('console', (m) => seen.console.push({ type: m.type(), text: m.text() }));
     context.on('weberror', (e) => seen.pageErrors.push(String(e.error()?.stack ?? e.error())));
-    context.on('request', (r) => seen.requests.push({ url: r.url(), method: r.method(), resourceType: r.resourceType() }));
+    const pending = [];
+    context.on('request', (r) => {
+      const entry = { url: r.url(), method: r.method(), resourceType: r.resourceType(), body: r.postDataBuffer()?.toString('base64') ?? null };
+      seen.requests.push(entry);
+      pending.push(r.allHeaders().then((h) => { entry.headers = h; }, () => { entry.headers = r.headers(); }));
+    });
     context.on('requestfailed', (r) => seen.failedRequests.push({ url: r.url(), method: r.method(), resourceType: r.resourceType() }));
     context.on('dialog', (d) => {
       seen.dialogs.push({ type: d.type(), message: d.message() });
@@ -57,17 +68,42 @@ async function open(command) {
     const started = Date.now();
     await page.goto(command.url, { waitUntil: 'load', timeout: command.timeoutMs ?? 30000 });
     const loadMs = Date.now() - started;
+    const evaluated = {};
+    for (const step of command.steps ?? []) await act(page, step, evaluated);
 
     // Evaluated through the DevTools protocol: the page's Content-Security-Policy does not apply to it.
     const text = await page.evaluate((selectors) => Object.fromEntries(selectors.map(
       (s) => [s, document.querySelector(s)?.innerText ?? null])), command.text ?? []);
     const count = await page.evaluate((selectors) => Object.fromEntries(selectors.map(
       (s) => [s, document.querySelectorAll(s).length])), command.count ?? []);
-    const evaluated = {};
     for (const expression of command.evaluate ?? []) evaluated[expression] = await page.evaluate(expression);
     if (command.screenshot) await page.screenshot({ path: command.screenshot, fullPage: true });
+    await Promise.all(pending);
     return { title: await page.title(), text, count, evaluated, ...seen, loadMs };
   } finally {
     await context.close();
+  }
+}
+
+/** One step of a command's "steps" (see the top of this file). */
+async function act(page, step, evaluated) {
+  switch (step.op) {
+    case 'fill': return page.fill(step.selector, step.value);
+    case 'click': return page.click(step.selector);
+    case 'files':
+      return page.setInputFiles(step.selector, { name: step.name, mimeType: 'application/octet-stream', buffer: Buffer.from(step.base64, 'base64') });
+    case 'waitFor': {
+      // Polled from here through the DevTools protocol (page.waitForFunction would need eval, which a strict CSP forbids).
+      const until = Date.now() + (step.timeoutMs ?? 30000);
+      for (;;) {
+        if (await page.evaluate(step.expression)) return undefined;
+        if (Date.now() > until) throw new Error(`timed out after ${step.timeoutMs ?? 30000} ms waiting for ${step.expression}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    case 'evaluate':
+      evaluated[step.name ?? step.expression] = await page.evaluate(step.expression);
+      return undefined;
+    default: throw new Error(`unknown step '${step.op}' (known: fill, click, files, waitFor, evaluate)`);
   }
 }
