@@ -30,6 +30,9 @@ if ! command -v npm >/dev/null; then
 fi
 say "installing the browser driver (npm ci in localstack/browser)"
 (cd "$ROOT/localstack/browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null)
+# The playback page's pinned toolchain (web/package-lock.json): PlaybackPageBuildTests rebuilds web/dist with it.
+say "installing the playback page's toolchain (npm ci in web)"
+(cd "$ROOT/web" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error >/dev/null)
 
 # No build servers or node reuse: nothing may keep running after the suite.
 export DOTNET_CLI_USE_MSBUILD_SERVER=0 MSBUILDDISABLENODEREUSE=1 DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
