@@ -112,6 +112,20 @@ public static class AgeDecryptor
     }
 
     /// <summary>
+    /// Reads the header of an age file of <paramref name="fileLength"/> bytes from the front of
+    /// <paramref name="header"/> (read sequentially, only as far as the header and nonce), unwraps
+    /// the file key with the first identity that can, checks the header MAC, and returns an opener
+    /// for chosen chunks whose ciphertext the caller fetches (ranged reads of an object).
+    /// <see cref="AgeDecryptOptions.AllowTruncated"/> lets a cut last chunk end the payload.
+    /// </summary>
+    public static Task<AgeChunkOpener> OpenChunksAsync(System.IO.Stream header, long fileLength, IReadOnlyList<IIdentity> identities,
+        AgeDecryptOptions? options = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        return AgeChunkOpener.OpenAsync(header, fileLength, identities, options ?? new AgeDecryptOptions(), ct);
+    }
+
+    /// <summary>
     /// A truncated file may only be accepted where the caller learns that it was (the
     /// <see cref="AgeDecryptResult"/> of DecryptAsync); a plain stream would end silently.
     /// </summary>

@@ -1,11 +1,14 @@
 using System.CommandLine;
 using Recorder.Cli.IO;
+using Recorder.Cli.Ranges;
 using Recorder.Crypto;
+using Recorder.Pipeline.Text;
 
 namespace Recorder.Cli.Commands;
 
 /// <summary>
-/// <c>recorder decrypt -i IDENTITY... [-o DEST] [--offset N] [--length N] SOURCE</c>.
+/// <c>recorder decrypt -i IDENTITY... [-o DEST] [--offset N] [--length N | --from TIME --to TIME] [SOURCE]</c>
+/// (stdin when SOURCE is omitted, like age; an s3:// SOURCE is read by parallel ranged GETs, released in order).
 /// KMS stanzas are tried with the caller's AWS credentials after the identity
 /// files (so -i may be left out for a KMS-only file). A file DEST is written
 /// owner-only under a temporary name and renamed only after the whole file (or
@@ -24,17 +27,29 @@ public sealed class DecryptCommand : ICliCommand
         var output = new Option<string?>("--output", "-o") { Description = "write to DEST: a file, - or s3://bucket/key (default stdout)", HelpName = "DEST" };
         var offset = new Option<long?>("--offset") { Description = "first plaintext byte to decrypt (random access)", HelpName = "N" };
         var length = new Option<long?>("--length") { Description = "number of plaintext bytes to decrypt (random access)", HelpName = "N" };
-        var source = new Argument<string>("SOURCE") { Description = "a file, - or s3://bucket/key" };
-        var command = new Command("decrypt", "decrypt an age file, whole or a plaintext byte range") { identities, output, offset, length, source };
+        var fromTime = new Option<string?>("--from") { Description = $"with a recording's manifest or segment: start of the stretch to write as MP4 ({RecordingTimeText.Examples}; default the start)", HelpName = "TIME" };
+        var toTime = new Option<string?>("--to") { Description = "end of that stretch (recording time; default the end)", HelpName = "TIME" };
+        var source = new Argument<string>("SOURCE")
+        {
+            Description = "a file, - or s3://bucket/key (default: stdin); with --from/--to a manifest.json or a segment",
+            Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => "-",
+        };
+        var command = new Command("decrypt", "decrypt an age file, whole, a plaintext byte range, or a time range of a recording")
+        {
+            identities, output, offset, length, fromTime, toTime, source,
+        };
         command.SetAction(async (parse, ct) =>
         {
             var (from, count) = (parse.GetValue(offset), parse.GetValue(length));
             if (from < 0 || count < 0) throw CliException.Usage("--offset and --length must not be negative");
+            var range = TimeRangeArguments.Parse(parse.GetValue(fromTime), parse.GetValue(toTime), byteRange: from is not null || count is not null);
             var owned = new List<IDisposable>();
             try
             {
                 var ids = KeyArguments.Identities(parse.GetValue(identities) ?? [], context, owned);
-                await using var input = await InputSource.OpenAsync(parse.GetValue(source)!, context, ct);
+                if (range is not null) return await TimeRangeArguments.RunAsync(range, parse.GetValue(source)!, ids, parse.GetValue(output), context, ct);
+                await using var input = await InputSource.OpenAsync(parse.GetValue(source)!, context, ct,
+                    from is null && count is null ? InputSource.StreamingReadOptions : null);
                 await using var target = await OutputTarget.OpenAsync(parse.GetValue(output), context, privateFile: true, ct);
                 var options = new AgeDecryptOptions { LeaveOpen = true };
                 AgeDecryptResult? whole = null;

@@ -14,7 +14,7 @@ public sealed class Mp4FragmentIndexer
     private const int MaxBufferedBox = 4 * 1024 * 1024;
     private readonly byte[] _header = new byte[16];
     private readonly List<FragmentIndexEntry> _entries = [];
-    private readonly Dictionary<uint, (uint Timescale, bool IsVideo)> _tracks = [];
+    private readonly Dictionary<uint, Mp4Track> _tracks = [];
     private int _headerFill;
     private long _boxStart;
     private long _boxRemaining;
@@ -111,35 +111,21 @@ public sealed class Mp4FragmentIndexer
 
     private void ReadMovie(ReadOnlySpan<byte> moov)
     {
-        foreach (var trak in Children(moov, Trak))
-        {
-            var tkhd = First(trak, Tkhd);
-            var mdia = First(trak, Mdia);
-            var mdhd = First(mdia, Mdhd);
-            var hdlr = First(mdia, Hdlr);
-            if (tkhd.Length < 24 || mdhd.Length < 24 || hdlr.Length < 12) continue;
-            var trackId = BinaryPrimitives.ReadUInt32BigEndian(tkhd[(tkhd[0] == 1 ? 20 : 12)..]);
-            var timescale = BinaryPrimitives.ReadUInt32BigEndian(mdhd[(mdhd[0] == 1 ? 20 : 12)..]);
-            var isVideo = BinaryPrimitives.ReadUInt32BigEndian(hdlr[8..]) == Vide;
-            if (timescale > 0) _tracks[trackId] = (timescale, isVideo);
-        }
+        foreach (var (trackId, track) in Mp4Boxes.ReadTracks(moov)) _tracks[trackId] = track;
     }
 
     private void ReadFragment(ReadOnlySpan<byte> moof, long offset)
     {
         InitSegmentLength ??= offset;
         double? time = null;
-        foreach (var traf in Children(moof, Traf))
+        foreach (var traf in Mp4Boxes.Children(moof, Traf))
         {
-            var tfhd = First(traf, Tfhd);
-            var tfdt = First(traf, Tfdt);
+            var tfhd = Mp4Boxes.First(traf, Tfhd);
+            var tfdt = Mp4Boxes.First(traf, Tfdt);
             if (tfhd.Length < 8 || tfdt.Length < 8) continue;
             var trackId = BinaryPrimitives.ReadUInt32BigEndian(tfhd[4..]);
             if (!_tracks.TryGetValue(trackId, out var track)) continue;
-            ulong decodeTime = tfdt[0] == 1 && tfdt.Length >= 12
-                ? BinaryPrimitives.ReadUInt64BigEndian(tfdt[4..])
-                : BinaryPrimitives.ReadUInt32BigEndian(tfdt[4..]);
-            var seconds = decodeTime / (double)track.Timescale;
+            var seconds = Mp4Boxes.DecodeTime(tfdt) / (double)track.Timescale;
             // Prefer the video track's time: fragments start on video keyframes.
             if (track.IsVideo || time is null) time = seconds;
             if (track.IsVideo) break;
@@ -147,40 +133,6 @@ public sealed class Mp4FragmentIndexer
         if (time is { } t) _entries.Add(new FragmentIndexEntry(t, offset));
     }
 
-    private static ReadOnlySpan<byte> First(ReadOnlySpan<byte> parent, uint type)
-    {
-        foreach (var (childType, start, length) in Boxes(parent))
-            if (childType == type) return parent.Slice(start, length);
-        return default;
-    }
-
-    private static IEnumerable<byte[]> Children(ReadOnlySpan<byte> parent, uint type)
-    {
-        var found = new List<byte[]>();
-        foreach (var (childType, start, length) in Boxes(parent))
-            if (childType == type) found.Add(parent.Slice(start, length).ToArray());
-        return found;
-    }
-
-    /// <summary>Child boxes of a container body: (type, body start, body length); stops at anything malformed.</summary>
-    private static List<(uint Type, int Start, int Length)> Boxes(ReadOnlySpan<byte> parent)
-    {
-        var boxes = new List<(uint, int, int)>();
-        var pos = 0;
-        while (pos + 8 <= parent.Length)
-        {
-            var size = BinaryPrimitives.ReadUInt32BigEndian(parent[pos..]);
-            var type = BinaryPrimitives.ReadUInt32BigEndian(parent[(pos + 4)..]);
-            if (size < 8 || pos + size > parent.Length) break;
-            boxes.Add((type, pos + 8, (int)size - 8));
-            pos += (int)size;
-        }
-        return boxes;
-    }
-
-    private static uint Fourcc(string s) => (uint)(s[0] << 24 | s[1] << 16 | s[2] << 8 | s[3]);
-    private static readonly uint Mdat = Fourcc("mdat");
-    private static readonly uint Moov = Fourcc("moov"), Moof = Fourcc("moof"), Trak = Fourcc("trak"), Tkhd = Fourcc("tkhd"),
-        Mdia = Fourcc("mdia"), Mdhd = Fourcc("mdhd"), Hdlr = Fourcc("hdlr"), Traf = Fourcc("traf"), Tfhd = Fourcc("tfhd"),
-        Tfdt = Fourcc("tfdt"), Vide = Fourcc("vide");
+    private static readonly uint Mdat = Mp4Boxes.Fourcc("mdat"), Moov = Mp4Boxes.Fourcc("moov"), Moof = Mp4Boxes.Fourcc("moof"),
+        Traf = Mp4Boxes.Fourcc("traf"), Tfhd = Mp4Boxes.Fourcc("tfhd"), Tfdt = Mp4Boxes.Fourcc("tfdt");
 }

@@ -12,19 +12,16 @@ namespace Recorder.Storage;
 /// </summary>
 public sealed class S3SeekableReadStream : Stream
 {
-    private readonly IObjectStore _store;
+    private readonly ObjectRangeReader _reader;
     private readonly SeekableReadOptions _options;
-    private readonly TransientRetry _retry;
     private readonly Dictionary<long, (Task<byte[]> Fetch, CancellationTokenSource Cancel)> _blocks = [];
     private long _position;
     private bool _disposed;
 
-    private S3SeekableReadStream(IObjectStore store, StoredObject stored, SeekableReadOptions options)
+    private S3SeekableReadStream(ObjectRangeReader reader, SeekableReadOptions options)
     {
-        _store = store;
-        Object = stored;
+        _reader = reader;
         _options = options;
-        _retry = new TransientRetry(options.OutageWindow, options.RetryInitialDelay, options.RetryMaxDelay);
     }
 
     /// <summary>HEADs the object (for its length and ETag) and returns a stream at position 0.</summary>
@@ -32,18 +29,16 @@ public sealed class S3SeekableReadStream : Stream
     public static async Task<S3SeekableReadStream> OpenAsync(
         IObjectStore store, string bucket, string key, SeekableReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(store);
         options ??= new SeekableReadOptions();
-        options.Validate();
-        var retry = new TransientRetry(options.OutageWindow, options.RetryInitialDelay, options.RetryMaxDelay);
-        var stored = await retry.ExecuteAsync($"s3://{bucket}/{key}: HeadObject",
-            ct => store.HeadObjectAsync(bucket, key, ct), cancellationToken).ConfigureAwait(false)
-            ?? throw new StorageException($"s3://{bucket}/{key}: no such object") { Bucket = bucket, Key = key, ErrorCode = "NoSuchKey", StatusCode = 404 };
-        return new S3SeekableReadStream(store, stored, options);
+        var reader = await ObjectRangeReader.OpenAsync(store, bucket, key, options, cancellationToken).ConfigureAwait(false);
+        return new S3SeekableReadStream(reader, options);
     }
 
     /// <summary>What HEAD said at open: size, ETag, metadata.</summary>
-    public StoredObject Object { get; }
+    public StoredObject Object => _reader.Object;
+
+    /// <summary>Body bytes fetched so far (blocks fetched ahead included).</summary>
+    public long BytesFetched => _reader.BytesFetched;
 
     public override bool CanRead => !_disposed;
     public override bool CanSeek => !_disposed;
@@ -101,14 +96,12 @@ public sealed class S3SeekableReadStream : Stream
         var cancel = new CancellationTokenSource();
         var offset = index * _options.BlockSizeBytes;
         var size = (int)Math.Min(_options.BlockSizeBytes, Length - offset);
-        var fetch = Task.Run(() => _retry.ExecuteAsync($"s3://{Object.Bucket}/{Object.Key}: GetObject {offset}+{size}", async ct =>
+        var fetch = Task.Run(async () =>
         {
             var block = new byte[size];
-            var read = await _store.GetRangeAsync(Object.Bucket, Object.Key, offset, block, Object.ETag, ct).ConfigureAwait(false);
-            if (read != size)
-                throw new StorageTransientException($"s3://{Object.Bucket}/{Object.Key}: short read at {offset}: {read} of {size} bytes");
+            await _reader.ReadExactlyAsync(offset, block, cancel.Token).ConfigureAwait(false);
             return block;
-        }, cancel.Token), cancel.Token);
+        }, cancel.Token);
         return (fetch, cancel);
     }
 
