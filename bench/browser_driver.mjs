@@ -1,8 +1,11 @@
 // bench/browser.sh's driver: Debian's Chromium (playwright-core from localstack/browser) against a running service.
-//   node bench/browser_driver.mjs URL TOKEN IDENTITY-FILE RECORDING-ID RUNS
-// Prints one JSON object: {"firstFrameMs": [...], "decrypt": [{"bytes", "wallMs", "workerMs"}...], "browser": "…"}.
+//   BENCH_TOKEN=… node bench/browser_driver.mjs URL IDENTITY-FILE RECORDING-ID RUNS   (the host's API token: not on the command line)
+// Prints one JSON object: {"firstFrameMs": [...], "steps": [{…}...], "seekMs": [...], "decrypt": [{"bytes", "wallMs", "workerMs"}...], "browser": "…"}.
 //  - firstFrameMs: in a fresh context each run, the page signed in and the identity loaded, from the click on Play
 //    to the first decoded frame presented (the page's own measure: requestVideoFrameCallback, data-first-frame-ms).
+//  - steps: for the same runs, where that time goes, in ms after the click (Resource Timing of the page's requests to
+//    the service, and the video element's loadedmetadata (init segment appended) and loadeddata (first media appended)).
+//  - seekMs: then, while playing, a seek to the middle of the recording, from setting currentTime to 'seeked'.
 //  - decrypt: the page's worker (/play/worker.js) opening the whole first segment, fetched beforehand into memory,
 //    in the batches of 8 chunks the player uses; wallMs from the first post to the last answer.
 import { createRequire } from 'node:module';
@@ -11,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(fileURLToPath(new URL('../localstack/browser/package.json', import.meta.url)));
 const { chromium } = require('playwright-core');
-const [url, token, identityFile, recordingId, runsText] = process.argv.slice(2);
+const [url, identityFile, recordingId, runsText] = process.argv.slice(2);
+const token = process.env.BENCH_TOKEN;
+if (!token) throw new Error('BENCH_TOKEN: the host API token is not set');
 const runs = Number(runsText ?? 5);
 const identity = readFileSync(identityFile);
 const args = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -37,14 +42,17 @@ async function poll(page, expression, timeoutMs = 120000) {
   }
 }
 
-const result = { browser: browser.version(), firstFrameMs: [], decrypt: [] };
+const result = { browser: browser.version(), firstFrameMs: [], steps: [], seekMs: [], decrypt: [] };
 for (let i = 0; i < runs; i++) {
   const { context, page } = await signedIn();
+  await page.evaluate(markSteps);
   await page.click(`button[data-action=play][data-recording='${recordingId}']`);
   await poll(page, "document.getElementById('player').dataset.firstFrameMs !== undefined || !document.getElementById('error').hidden");
   const error = await page.evaluate("document.getElementById('error').hidden ? null : document.getElementById('error').textContent");
   if (error) throw new Error(error);
   result.firstFrameMs.push(Number(await page.evaluate("document.getElementById('player').dataset.firstFrameMs")));
+  result.steps.push(await page.evaluate(readSteps, recordingId));
+  result.seekMs.push(await page.evaluate(seekToMiddle));
   await context.close();
 }
 for (let i = 0; i < runs; i++) {
@@ -105,4 +113,37 @@ async function decryptWholeSegment({ token, recordingId, identity }) {
   const wallMs = performance.now() - started;
   worker.terminate();
   return { bytes: file.length, plaintextBytes, wallMs, workerMs };
+}
+
+/** Runs in the page before the click: the click's time (capture phase, as the page's own handler takes it) and the video's events. */
+function markSteps() {
+  const video = document.getElementById('player');
+  window.benchSteps = {};
+  document.addEventListener('click', () => { window.benchSteps.click = performance.now(); }, { capture: true, once: true });
+  for (const name of ['loadedmetadata', 'loadeddata']) {
+    video.addEventListener(name, () => { window.benchSteps[name] ??= performance.now(); }, { once: true });
+  }
+}
+
+/** Runs in the page after the first frame: each request to the recording's routes and the video's events, in ms after the click. */
+function readSteps(recordingId) {
+  const { click, loadedmetadata, loadeddata } = window.benchSteps;
+  const since = (t) => Math.round((t - click) * 10) / 10;
+  const requests = performance.getEntriesByType('resource')
+    .filter((e) => e.name.includes(`/recordings/${recordingId}/`) && e.startTime >= click)
+    .map((e) => ({ path: new URL(e.name).pathname, start: since(e.startTime), end: since(e.responseEnd), bytes: e.encodedBodySize }));
+  return { requests, loadedmetadata: since(loadedmetadata), loadeddata: since(loadeddata) };
+}
+
+/** Runs in the page while it plays: a seek to the middle of the recording, to its 'seeked' (the new position decodable). */
+async function seekToMiddle() {
+  const video = document.getElementById('player');
+  const target = Math.floor(video.duration / 2);
+  const started = performance.now();
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no 'seeked' within 60 s of a seek to ${target} s`)), 60000);
+    video.addEventListener('seeked', () => { clearTimeout(timer); resolve(); }, { once: true });
+    video.currentTime = target;
+  });
+  return Math.round((performance.now() - started) * 10) / 10;
 }
