@@ -141,8 +141,17 @@ internal sealed class RecordingProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited) KillNow();
-        // Closing stdin is how a child learns its supervisor is gone; by now it has exited.
-        _process.StandardInput.Dispose();
+        // Closing stdin is how a child learns its supervisor is gone; by now it has exited. Closing flushes what a
+        // lease line left in the writer's buffer when the child was already gone: that is "Pipe is broken", and
+        // nothing is lost by it (thrown here, it failed a job whose recording had completed, and Hangfire retried it).
+        try
+        {
+            _process.StandardInput.Dispose();
+        }
+        catch (IOException)
+        {
+            // The child's end of the pipe is closed.
+        }
         await _process.WaitForExitAsync().ConfigureAwait(false);
         _process.Dispose();
     }
