@@ -269,6 +269,7 @@ public sealed class ServicePoolTests(PostgresFixture postgres, CephFixture ceph,
         // The schedule survived: the later recording started and completed.
         Assert.Equal("completed", (await pool.WaitForStateAsync(token, later, "completed", TimeSpan.FromSeconds(90))).GetProperty("state").GetString());
         Assert.All(pool.Workers, w => Assert.False(w.HasExited));
+        Assert.All(pool.Workers, w => Assert.DoesNotContain("its job failed", w.Output, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -300,6 +301,8 @@ public sealed class ServicePoolTests(PostgresFixture postgres, CephFixture ceph,
         Assert.True(manifest.RootElement.GetProperty("leaseEpoch").GetInt64() >= 2);
         await AssertPlayableAsync(hostKey, segments[^1].GetProperty("location").GetString()!, 3, 40);
         Assert.All(pool.Workers, w => Assert.False(w.HasExited));
+        // No job failed on the way (closing a gone child's stdin used to throw "Pipe is broken" into the job).
+        Assert.All(pool.Workers, w => Assert.DoesNotContain("its job failed", w.Output, StringComparison.Ordinal));
         await AssertNothingPendingAsync(pool.Bucket);
     }
 
