@@ -56,7 +56,7 @@ public sealed class DemoCommand : ICliCommand
             Say(context, $"1. the host created its key: {keyPath} (public key {host.Recipient})");
 
             var signingKey = await SigningKeyAsync(context, dir, ct);
-            var bucketName = parse.GetValue(bucket)!;
+            var bucketName = S3.S3BucketName.Check(parse.GetValue(bucket)!, "--bucket");
             await EnsureBucketAsync(context.Services.S3, bucketName, ct);
             await using var service = await DemoService.StartAsync(context, bucketName, signingKey.Path, ct);
             Say(context, $"2. the service runs at {service.Operator.DisplayUrl} (process {service.ProcessId}, embedded store, bucket {bucketName}), signing manifests with {signingKey.Path} ({signingKey.Fingerprint})");

@@ -122,7 +122,7 @@ public sealed class RecordCommand : ICliCommand
             {
                 Event = RecordingEvent.Failed,
                 Time = DateTimeOffset.UtcNow,
-                Error = CliOutput.Normalize(RecorderCli.Describe(e).Message),
+                Error = CliOutput.Normalize(CliErrors.Describe(e, "record", context.Console.Environment).Message),
             }, LastLineTimeout);
             throw;
         }
@@ -162,6 +162,7 @@ public sealed class RecordCommand : ICliCommand
     private static RecordingRequest BuildRequest(CliContext context, string meetingUri, string[] recipientTexts, string? host,
         string bucket, string prefix, string? duration, string layout, string size, string? displayName)
     {
+        S3.S3BucketName.Check(bucket, "--bucket");
         if (displayName is not null && !DisplayNames.IsValid(displayName))
             throw CliException.Usage($"--display-name: expected {DisplayNames.Rule}");
         try
