@@ -43,7 +43,8 @@ public static partial class CliErrors
                 "is it an age file? it may be cut short inside its header, or another format ('recorder inspect' shows what it can read)"),
             AgeDecryptionException d => Fail(d.Message, null),
             FileNotFoundException f => Fail($"no such file: {f.FileName}", null),
-            DirectoryNotFoundException => Fail("no such directory for a file given", null),
+            DirectoryNotFoundException d => Fail(QuotedPath().Match(d.Message) is { Success: true } m ? $"no such directory for {m.Groups[1].Value}" : "no such directory for a file given",
+                "create the folder first, or give a path in one that exists"),
             UnauthorizedAccessException => Fail("permission denied on a file given", null),
             AmazonServiceException a => Fail($"{a.ErrorCode ?? "request failed"}: {a.Message}",
                 "check the AWS_* variables and that the credentials may perform the operation"),
@@ -103,6 +104,10 @@ public static partial class CliErrors
             if (inner is SocketException { SocketErrorCode: SocketError.ConnectionRefused }) return true;
         return false;
     }
+
+    /// <summary>The path in .NET's "Could not find a part of the path '…'" messages.</summary>
+    [GeneratedRegex(@"'([^']+)'")]
+    private static partial Regex QuotedPath();
 
     /// <summary>The SDK's text for an error answer without a body (a HEAD): it says nothing the status does not.</summary>
     [GeneratedRegex(@" \(server: Error making request with Error Code \w+ and Http Status Code \w+\. No further error information was returned by the service\.\)")]

@@ -41,7 +41,7 @@ public static class CliHelp
         ["hosts set"] = ["recorder hosts set host-5f1c0a9e2b7d --display-name \"● Recording (Alice)\""],
         ["auditors"] = ["recorder auditors add --name \"External audit\""],
         ["auditors add"] = ["recorder auditors add --name \"External audit\" --json"],
-        ["auditors list"] = ["recorder auditors list"],
+        ["auditors list"] = ["recorder auditors list --json"],
         ["schedule"] = ["recorder schedule --meeting \"janus://127.0.0.1:8088/janus?room=1234\" --at 2026-12-24T18:00:00Z --duration 1h"],
         ["status"] = ["recorder status --follow rec-20261205T194902Z-b586080d"],
         ["list"] = ["recorder list --state recording"],

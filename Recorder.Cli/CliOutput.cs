@@ -112,8 +112,24 @@ public sealed class CliOutput(CliConsole console)
         }
     }
 
-    /// <summary>Raw text on stderr (a progress display's own lines), with the same broken-pipe rule.</summary>
-    internal void WriteStderr(string text)
+    /// <summary>
+    /// Set while a live progress display is drawn on the terminal: lines for stderr go
+    /// through it, which prints them above the display instead of across it.
+    /// </summary>
+    internal Action<string>? LiveLines { get; set; }
+
+    private void WriteStderr(string text)
+    {
+        if (LiveLines is { } live)
+        {
+            live(text);
+            return;
+        }
+        WriteStderrRaw(text);
+    }
+
+    /// <summary>Text on stderr as given (a progress display's own drawing), with the same broken-pipe rule.</summary>
+    internal void WriteStderrRaw(string text)
     {
         try
         {

@@ -79,6 +79,8 @@ public sealed class RecordCommand : ICliCommand
                 throw CliException.Usage("--continue needs --recording-id ID: the recording to take over");
             if (request.FinishOnly && !request.Continue) throw CliException.Usage("--finish-only goes with --continue");
             if (request.LeaseEpoch is < 0) throw CliException.Usage("--lease-epoch must not be negative");
+            // The last usage check (the others name their own problem first), still before anything connects or records.
+            S3.S3BucketName.Check(request.Bucket, "--bucket");
             using var signer = SigningKeyArgument.Load(context, parse.GetValue(signingKey));
             request = request with { Signer = signer, Retention = ParseRetention(parse.GetValue(retention)) };
             if (parse.GetValue(events)) return await RunWithEventsAsync(context, request, ct);
@@ -162,7 +164,6 @@ public sealed class RecordCommand : ICliCommand
     private static RecordingRequest BuildRequest(CliContext context, string meetingUri, string[] recipientTexts, string? host,
         string bucket, string prefix, string? duration, string layout, string size, string? displayName)
     {
-        S3.S3BucketName.Check(bucket, "--bucket");
         if (displayName is not null && !DisplayNames.IsValid(displayName))
             throw CliException.Usage($"--display-name: expected {DisplayNames.Rule}");
         try

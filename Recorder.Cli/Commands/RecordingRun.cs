@@ -37,13 +37,13 @@ internal static class RecordingRun
             RecordingId = session.Location.RecordingId,
             Manifest = session.ManifestLocation,
         });
+        context.Output.Notice($"recorder: recording {session.SourceDescription} to {session.ManifestLocation}");
         // Stopped (awaited) before this returns, so no progress line can follow the caller's last line.
         await using var progress = ProgressDisplay.Start(context.Output, "recording", () => new(Describe(session.Progress), null),
             determinate: false, ProgressInterval);
         await using var eventProgress = events is null
             ? null
             : new Timer(_ => events.Post(session.Progress.ToEvent()), null, EventProgressInterval, EventProgressInterval);
-        context.Output.Notice($"recorder: recording {session.SourceDescription} to {session.ManifestLocation}");
         if (events is not null) SupervisorWatch.Start(context.Console.StandardInput, signals, context.Output);
         return (await session.RunAsync(signals.Stop, signals.Abort), session.ManifestLocation);
     }

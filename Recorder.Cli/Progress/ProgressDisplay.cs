@@ -79,6 +79,8 @@ internal sealed class ProgressDisplay : IAsyncDisposable
             : [new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }];
         await console.Progress().AutoClear(false).HideCompleted(false).Columns(columns).StartAsync(async ctx =>
         {
+            // Notices and warnings while the display is drawn go above it, not across it.
+            _output.LiveLines = text => console.Write(new Text(text));
             var task = ctx.AddTask(Describe(_poll()), maxValue: 1.0);
             task.IsIndeterminate = !determinate;
             Interlocked.Increment(ref _linesWritten);
@@ -96,6 +98,7 @@ internal sealed class ProgressDisplay : IAsyncDisposable
             }
             Update(task, _poll());
             task.StopTask();
+            _output.LiveLines = null;
         });
     }
 

@@ -11,12 +11,18 @@ internal sealed class StderrTerminal(CliOutput output) : IAnsiConsoleOutput
 {
     public TextWriter Writer { get; } = new StderrWriter(output);
     public bool IsTerminal => true;
-    public int Width => Measure(() => System.Console.WindowWidth, 80);
+    public int Width => Columns() ?? Measure(() => System.Console.WindowWidth, 80);
     public int Height => Measure(() => System.Console.WindowHeight, 24);
 
     public void SetEncoding(Encoding encoding)
     {
     }
+
+    /// <summary>COLUMNS when exported: it wins, as for other tools (and sizes a pseudo-terminal nobody sized).</summary>
+    private int? Columns() =>
+        int.TryParse(output.Console.Environment("COLUMNS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : null;
 
     private static int Measure(Func<int> read, int fallback)
     {
@@ -34,11 +40,11 @@ internal sealed class StderrTerminal(CliOutput output) : IAnsiConsoleOutput
     private sealed class StderrWriter(CliOutput output) : TextWriter
     {
         public override Encoding Encoding => Encoding.UTF8;
-        public override void Write(char value) => output.WriteStderr(value.ToString());
+        public override void Write(char value) => output.WriteStderrRaw(value.ToString());
         public override void Write(string? value)
         {
-            if (value is not null) output.WriteStderr(value);
+            if (value is not null) output.WriteStderrRaw(value);
         }
-        public override void Write(char[] buffer, int index, int count) => output.WriteStderr(new string(buffer, index, count));
+        public override void Write(char[] buffer, int index, int count) => output.WriteStderrRaw(new string(buffer, index, count));
     }
 }

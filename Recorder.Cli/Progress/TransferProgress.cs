@@ -25,15 +25,18 @@ public sealed class TransferProgress : IAsyncDisposable
     private long _bytes;
     private bool _completed;
 
-    private TransferProgress(CliOutput output, string label, long? totalBytes)
+    private TransferProgress(CliOutput output, string label, long? totalBytes, TimeSpan plainInterval)
     {
         _total = totalBytes is > 0 ? totalBytes : null;
-        _display = ProgressDisplay.Start(output, label, Snapshot, determinate: _total is not null, PlainInterval);
+        _display = ProgressDisplay.Start(output, label, Snapshot, determinate: _total is not null, plainInterval);
     }
 
     /// <param name="label">The verb, as the lines name it: <c>recorder: LABEL: …</c>.</param>
     /// <param name="totalBytes">The bytes this will count when done (null: unknown, as for stdin).</param>
-    public static TransferProgress Start(CliContext context, string label, long? totalBytes) => new(context.Output, label, totalBytes);
+    public static TransferProgress Start(CliContext context, string label, long? totalBytes) => Start(context.Output, label, totalBytes, PlainInterval);
+
+    internal static TransferProgress Start(CliOutput output, string label, long? totalBytes, TimeSpan plainInterval) =>
+        new(output, label, totalBytes, plainInterval);
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
