@@ -25,6 +25,15 @@ public sealed class CliOutput(CliConsole console)
     /// </summary>
     public bool DropFailedWrites { get; set; }
 
+    /// <summary>
+    /// <c>--quiet</c>: no progress, notices or warnings; errors, hints and <see cref="Report"/> lines
+    /// (a verb's result on stderr, such as a public key or an audit finding) still print.
+    /// </summary>
+    public bool Quiet { get; set; }
+
+    /// <summary>The console this writes to (progress displays draw on its stderr).</summary>
+    public CliConsole Console => console;
+
     public void Error(string message, string? hint = null)
     {
         WriteStderr($"recorder: error: {Normalize(message)}\n");
@@ -33,10 +42,22 @@ public sealed class CliOutput(CliConsole console)
 
     public void Hint(string hint) => WriteStderr($"recorder: hint: {Normalize(hint)}\n");
 
-    public void Warning(string message) => WriteStderr($"recorder: warning: {Normalize(message)}\n");
+    public void Warning(string message)
+    {
+        if (!Quiet) WriteStderr($"recorder: warning: {Normalize(message)}\n");
+    }
 
-    /// <summary>A line for the user on stderr, as written (e.g. age-keygen's <c>Public key: …</c>).</summary>
-    public void Notice(string line) => WriteStderr(line + "\n");
+    /// <summary>A line for the user on stderr, as written (what is going on; left out under <c>--quiet</c>).</summary>
+    public void Notice(string line)
+    {
+        if (!Quiet) WriteStderr(line + "\n");
+    }
+
+    /// <summary>
+    /// A result line on stderr, as written, printed even under <c>--quiet</c>: age-keygen's
+    /// <c>Public key: …</c>, a token shown once, an audit finding.
+    /// </summary>
+    public void Report(string line) => WriteStderr(line + "\n");
 
     /// <summary>Text results on stdout.</summary>
     public void Lines(IEnumerable<string> lines)
@@ -91,7 +112,24 @@ public sealed class CliOutput(CliConsole console)
         }
     }
 
+    /// <summary>
+    /// Set while a live progress display is drawn on the terminal: lines for stderr go
+    /// through it, which prints them above the display instead of across it.
+    /// </summary>
+    internal Action<string>? LiveLines { get; set; }
+
     private void WriteStderr(string text)
+    {
+        if (LiveLines is { } live)
+        {
+            live(text);
+            return;
+        }
+        WriteStderrRaw(text);
+    }
+
+    /// <summary>Text on stderr as given (a progress display's own drawing), with the same broken-pipe rule.</summary>
+    internal void WriteStderrRaw(string text)
     {
         try
         {

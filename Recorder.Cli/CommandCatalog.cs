@@ -25,5 +25,6 @@ public static class CommandCatalog
         new StopCommand(),
         new CancelCommand(),
         new LegalHoldCommand(),
+        new CompletionCommand(),
     ];
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Amazon.Runtime;
-using Recorder.Crypto;
 
 namespace Recorder.Cli;
 
@@ -12,9 +10,17 @@ public static class RecorderCli
         var context = new CliContext(console);
         var root = new RootCommand("recorder: encrypted meeting recordings (age v1 files, S3)");
         foreach (var command in CommandCatalog.All) root.Subcommands.Add(command.Build(context));
+        var quiet = new Option<bool>("--quiet", "-q")
+        {
+            Description = "no progress, notices or warnings on stderr (errors and results still print)", Recursive = true,
+        };
+        root.Options.Add(quiet);
+        ExamplesHelpAction.Install(root);
 
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        context.Output.Quiet = parse.GetValue(quiet);
+        // "recorder encrypt --help" shows help even though the required -r is missing.
+        if (parse.Errors.Count > 0 && parse.Action is not ExamplesHelpAction)
         {
             // An unknown word explains more than the missing command it causes.
             var first = parse.Errors.OrderBy(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1).First();
@@ -38,11 +44,12 @@ public static class RecorderCli
         }
         catch (Exception e)
         {
-            var (code, message, hint) = Describe(e);
-            context.Output.Error(message);
-            if (e is CliException c) foreach (var more in c.MoreMessages) context.Output.Error(more);
-            if (hint is not null) context.Output.Hint(hint);
-            return code;
+            var failure = CliErrors.Describe(e, VerbOf(parse).TrimEnd() is { Length: > 0 } verb ? verb : "recorder", console.Environment);
+            context.Output.Error(failure.Message);
+            foreach (var more in failure.MoreMessages) context.Output.Error(more);
+            if (failure.Hint is not null) context.Output.Hint(failure.Hint);
+            if (console.Environment(CliErrors.DebugVariable) is "1" or "true") context.Output.Report(e.ToString());
+            return failure.Code;
         }
         finally
         {
@@ -58,30 +65,6 @@ public static class RecorderCli
             "run the 'recorder' launcher script (not recorder-apphost or 'dotnet recorder.dll'), or set DOTNET_EnableDiagnostics=0 first");
         return CliExitCodes.Failure;
     }
-
-    /// <summary>The exit code, message and hint for a failure; never key material.</summary>
-    internal static (int Code, string Message, string? Hint) Describe(Exception e) => e switch
-    {
-        CliException c => (c.ExitCode, c.Message, c.Hint),
-        Storage.StorageDestinationException d => (CliExitCodes.Failure, d.Message,
-            "check that the bucket exists and that these credentials may write to it (AWS_* variables)"),
-        Storage.StorageOutageException o => (CliExitCodes.Failure, o.Message,
-            "S3 could not be reached for longer than the retry window; check AWS_ENDPOINT_URL_S3 and the network"),
-        Storage.StorageException s => (CliExitCodes.Failure, s.Message, null),
-        Pipeline.Encoder.FfmpegException f => (CliExitCodes.Failure, f.Message, "is ffmpeg installed? (localstack/install.sh ffmpeg)"),
-        AgeNoIdentityMatchException n => (CliExitCodes.Failure, n.Message,
-            "the file was encrypted for other keys; 'recorder inspect' lists its recipients"),
-        AgeDecryptionException d => (CliExitCodes.Failure, d.Message, null),
-        FileNotFoundException f => (CliExitCodes.Failure, $"no such file: {f.FileName}", null),
-        DirectoryNotFoundException => (CliExitCodes.Failure, "no such directory for a file given", null),
-        UnauthorizedAccessException => (CliExitCodes.Failure, "permission denied on a file given", null),
-        AmazonServiceException a => (CliExitCodes.Failure, $"{a.ErrorCode ?? "request failed"}: {a.Message}",
-            "check the AWS_* variables and that the credentials may perform the operation"),
-        AmazonClientException a => (CliExitCodes.Failure, a.Message, "check AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_KMS and the network"),
-        OperationCanceledException => (CliExitCodes.Failure, "cancelled", null),
-        IOException io => (CliExitCodes.Failure, io.Message, null),
-        _ => (CliExitCodes.Failure, $"unexpected {e.GetType().Name}: {e.Message}", null),
-    };
 
     /// <summary>The verb (and sub-verb, as in "hosts set") the parse got to, for the help hint; empty at the root.</summary>
     private static string VerbOf(ParseResult parse)

@@ -17,4 +17,14 @@ public sealed class AgeNoIdentityMatchException : AgeException
     }
 
     public IReadOnlyList<string> Reasons { get; }
+
+    /// <summary>
+    /// For whom the file is wrapped, as far as the header says without a key: the
+    /// recipient-hint fingerprints (<c>x25519:…</c>) and KMS key ids, or else the
+    /// stanza types. No key material.
+    /// </summary>
+    public IReadOnlyList<string> FileRecipients { get; init; } = [];
+
+    /// <summary>The fingerprints of the X25519 identities that were tried (public, as <c>recorder inspect</c> prints them).</summary>
+    public IReadOnlyList<string> IdentityFingerprints { get; init; } = [];
 }

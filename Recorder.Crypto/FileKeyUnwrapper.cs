@@ -1,5 +1,6 @@
 using Recorder.Crypto.Format;
 using Recorder.Crypto.Primitives;
+using Recorder.Crypto.Recipients;
 
 namespace Recorder.Crypto;
 
@@ -27,6 +28,21 @@ internal static class FileKeyUnwrapper
             }
             if (result.Reason is { } reason) reasons.Add(reason);
         }
-        throw new AgeNoIdentityMatchException(reasons);
+        throw new AgeNoIdentityMatchException(reasons)
+        {
+            FileRecipients = Recipients(header.Stanzas),
+            IdentityFingerprints = identities.OfType<X25519Identity>().Select(i => i.Recipient.Fingerprint).Distinct(StringComparer.Ordinal).ToArray(),
+        };
+    }
+
+    /// <summary>The hint stanza's fingerprints and the KMS key ids; the bare stanza types when there is no hint.</summary>
+    private static string[] Recipients(IReadOnlyList<AgeStanza> stanzas)
+    {
+        var kms = stanzas.Where(s => s.Type == KmsStanza.Type).Select(s => s.Arguments.Count > 0 ? $"kms:{s.Arguments[0]}" : "kms:(malformed)");
+        var hints = RecipientHints.Read(stanzas);
+        var others = hints.Count > 0
+            ? hints
+            : stanzas.Where(s => s.Type is not (KmsStanza.Type or RecipientHints.Type)).Select(s => $"{s.Type} (no fingerprint in the header)");
+        return [.. others, .. kms];
     }
 }

@@ -170,6 +170,7 @@ public sealed class LiveEdge
             return true;
         }
         _source.Snapshot(at, _present);
+        Stats.ParticipantsSeen(_present.Count);
         if (_source.Ended.IsCompletedSuccessfully && at >= _source.Ended.Result.At)
         {
             EndReason = _source.Ended.Result.Reason;

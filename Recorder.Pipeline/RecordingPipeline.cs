@@ -54,7 +54,7 @@ public sealed partial class RecordingPipeline(MeetingSource source, IRecordingOu
             var (uploaded, inFlight, retries) = _uploads.Totals();
             var stats = _edge?.Stats;
             return new(_edge?.Position ?? TimeSpan.Zero, _currentSegment, _segments.Count, stats?.VideoFramesDropped ?? 0, _restarts,
-                stats?.AudioBlocksDropped ?? 0, uploaded, inFlight, retries);
+                stats?.AudioBlocksDropped ?? 0, uploaded, inFlight, retries) { Participants = stats?.Participants ?? 0 };
         }
     }
 

@@ -14,6 +14,9 @@ public sealed record RecordingProgress(TimeSpan MediaPosition, int CurrentSegmen
     /// <summary>Before the pipeline exists (a take-over still looking at what was left).</summary>
     public static RecordingProgress None { get; } = new(TimeSpan.Zero, 0, 0, 0, 0, 0, 0, 0, 0);
 
+    /// <summary>Participants in the picture now (not part of the <c>progress</c> event, whose fields are a contract).</summary>
+    public int Participants { get; init; }
+
     /// <summary>This snapshot as a <c>progress</c> event of <c>record --events</c>, stamped now.</summary>
     public RecordingEvent ToEvent() => new()
     {

@@ -36,6 +36,7 @@ public sealed class AuditCommand : ICliCommand
         };
         command.SetAction(async (parse, ct) =>
         {
+            S3.S3BucketName.Check(parse.GetValue(bucket)!, "--bucket");
             var options = new AuditOptions
             {
                 Prefix = parse.GetValue(prefix)!,
@@ -48,8 +49,8 @@ public sealed class AuditCommand : ICliCommand
             var auditor = new BucketAuditor(new S3ObjectStore(context.Services.S3), options);
             var result = await auditor.AuditAsync(name, settings, new NoticeProgress(context, "audit"), ct);
             foreach (var s in result.Settings.Where(s => s.Status != SettingStatus.Pass))
-                context.Output.Notice($"recorder: setting: {s.Name}: {(s.Status == SettingStatus.Fail ? "FAIL" : "cannot verify")}: {s.Detail}");
-            foreach (var f in result.Findings) context.Output.Notice(VerifyCommand.FindingLine(f));
+                context.Output.Report($"recorder: setting: {s.Name}: {(s.Status == SettingStatus.Fail ? "FAIL" : "cannot verify")}: {s.Detail}");
+            foreach (var f in result.Findings) context.Output.Report(VerifyCommand.FindingLine(f));
             if (parse.GetValue(report) is { } path)
             {
                 await using var target = await OutputTarget.OpenAsync(path, context, privateFile: false, ct);

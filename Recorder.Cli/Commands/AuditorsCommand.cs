@@ -31,7 +31,7 @@ public sealed class AuditorsCommand : ICliCommand
                 context.Output.JsonDocument(new AuditorAddedDocument(created.AuditorId, created.Token), CliJson.Default.AuditorAddedDocument);
             else
                 context.Output.Facts([("auditor", created.AuditorId), ("token", created.Token)]);
-            context.Output.Notice("recorder: the token is shown only this once: keep it now");
+            context.Output.Report("recorder: the token is shown only this once: keep it now");
             return CliExitCodes.Success;
         });
         return command;

@@ -40,6 +40,7 @@ public sealed class DemoCommand : ICliCommand
         {
             if (context.Console.Environment("AWS_ENDPOINT_URL_S3") is not { Length: > 0 })
                 throw new CliException("no S3 endpoint: AWS_ENDPOINT_URL_S3 is not set", "scripts/demo.sh starts a local S3 (Ceph) and runs this demo");
+            var bucketName = S3.S3BucketName.Check(parse.GetValue(bucket)!, "--bucket"); // before anything is created
             var dir = parse.GetValue(folder)!;
             Directory.CreateDirectory(dir);
             var keyPath = Path.Combine(dir, "host.key");
@@ -56,7 +57,6 @@ public sealed class DemoCommand : ICliCommand
             Say(context, $"1. the host created its key: {keyPath} (public key {host.Recipient})");
 
             var signingKey = await SigningKeyAsync(context, dir, ct);
-            var bucketName = parse.GetValue(bucket)!;
             await EnsureBucketAsync(context.Services.S3, bucketName, ct);
             await using var service = await DemoService.StartAsync(context, bucketName, signingKey.Path, ct);
             Say(context, $"2. the service runs at {service.Operator.DisplayUrl} (process {service.ProcessId}, embedded store, bucket {bucketName}), signing manifests with {signingKey.Path} ({signingKey.Fingerprint})");

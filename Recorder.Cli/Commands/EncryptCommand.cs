@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Recorder.Cli.IO;
+using Recorder.Cli.Progress;
 using Recorder.Crypto;
 
 namespace Recorder.Cli.Commands;
@@ -32,18 +33,25 @@ public sealed class EncryptCommand : ICliCommand
             await using var target = await OutputTarget.OpenAsync(parse.GetValue(output), context, privateFile: false, ct);
             if (InputSource.RegularFileHandle(input) is { } file)
             {
-                // A regular file: read and sealed on every core at once.
-                await AgeEncryptor.EncryptFileAsync(file, target.Stream, list, options, ct);
+                // A regular file: read and sealed on every core at once; progress counts the ciphertext written.
+                var length = RandomAccess.GetLength(file);
+                await using (var written = TransferProgress.Start(context, "encrypt", length + 16 * Math.Max(1, (length + 65535) / 65536)))
+                {
+                    await AgeEncryptor.EncryptFileAsync(file, written.Writing(target.Stream), list, options, ct);
+                    written.Complete();
+                }
                 await target.CommitAsync();
                 return CliExitCodes.Success;
             }
+            await using var progress = TransferProgress.Start(context, "encrypt", input.CanSeek ? input.Length : null);
             await using (var age = await AgeEncryptor.CreateAsync(target.Stream, list, options, ct))
             {
                 try
                 {
-                    await using var ahead = new ReadAheadStream(input);
+                    await using var ahead = new ReadAheadStream(progress.Reading(input));
                     await ahead.CopyToAsync(age, InputSource.CopyBufferBytes, ct);
                     await age.FinishAsync(ct);
+                    progress.Complete();
                 }
                 catch
                 {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Recorder.Cli.IO;
+using Recorder.Cli.Progress;
 using Recorder.Cli.S3;
 using Recorder.Crypto;
 
@@ -41,7 +42,11 @@ public sealed class GrantCommand : ICliCommand
                 await target.Stream.WriteAsync(rewrap.Header, ct);
                 if (input.CanSeek) input.Position = rewrap.PayloadOffset;
                 else await target.Stream.WriteAsync(rewrap.BytesReadPastHeader, ct);
-                await input.CopyToAsync(target.Stream, InputSource.CopyBufferBytes, ct);
+                await using (var progress = TransferProgress.Start(context, "grant", input.CanSeek ? input.Length - input.Position : null))
+                {
+                    await progress.Reading(input).CopyToAsync(target.Stream, InputSource.CopyBufferBytes, ct);
+                    progress.Complete();
+                }
                 await target.CommitAsync();
                 return CliExitCodes.Success;
             }

@@ -62,7 +62,7 @@ public sealed class HostsCommand : ICliCommand
                 if (created.WebhookSecret is { } secret) facts.Add(("webhook secret", secret));
                 context.Output.Facts(facts);
             }
-            context.Output.Notice(created.WebhookSecret is null ? TokenShownOnce : SecretsShownOnce);
+            context.Output.Report(created.WebhookSecret is null ? TokenShownOnce : SecretsShownOnce);
             return CliExitCodes.Success;
         });
         return command;
@@ -136,7 +136,7 @@ public sealed class HostsCommand : ICliCommand
                 context.Output.JsonDocument(new HostTokenDocument(issued.Id, issued.Token), CliJson.Default.HostTokenDocument);
             else
                 context.Output.Facts([("host", issued.Id), ("token", issued.Token)]);
-            context.Output.Notice(TokenShownOnce);
+            context.Output.Report(TokenShownOnce);
             return CliExitCodes.Success;
         });
         return command;

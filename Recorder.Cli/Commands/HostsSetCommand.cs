@@ -61,7 +61,7 @@ internal static class HostsSetCommand
                 context.Output.Facts(facts);
             }
             if (updated.WebhookSecret is not null)
-                context.Output.Notice("recorder: the webhook secret is shown only this once: give it to the webhook's receiver now");
+                context.Output.Report("recorder: the webhook secret is shown only this once: give it to the webhook's receiver now");
             return CliExitCodes.Success;
         });
         return command;

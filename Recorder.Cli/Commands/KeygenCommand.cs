@@ -22,7 +22,7 @@ public sealed class KeygenCommand : ICliCommand
                 throw new CliException($"{path} already exists", "choose another name; keygen never overwrites a key");
             using var identity = X25519Identity.Generate();
             await WriteIdentityAsync(path, identity, context, ct);
-            context.Output.Notice($"Public key: {identity.Recipient}");
+            context.Output.Report($"Public key: {identity.Recipient}");
             return CliExitCodes.Success;
         });
         return command;

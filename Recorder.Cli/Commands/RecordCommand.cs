@@ -79,6 +79,8 @@ public sealed class RecordCommand : ICliCommand
                 throw CliException.Usage("--continue needs --recording-id ID: the recording to take over");
             if (request.FinishOnly && !request.Continue) throw CliException.Usage("--finish-only goes with --continue");
             if (request.LeaseEpoch is < 0) throw CliException.Usage("--lease-epoch must not be negative");
+            // The last usage check (the others name their own problem first), still before anything connects or records.
+            S3.S3BucketName.Check(request.Bucket, "--bucket");
             using var signer = SigningKeyArgument.Load(context, parse.GetValue(signingKey));
             request = request with { Signer = signer, Retention = ParseRetention(parse.GetValue(retention)) };
             if (parse.GetValue(events)) return await RunWithEventsAsync(context, request, ct);
@@ -122,7 +124,7 @@ public sealed class RecordCommand : ICliCommand
             {
                 Event = RecordingEvent.Failed,
                 Time = DateTimeOffset.UtcNow,
-                Error = CliOutput.Normalize(RecorderCli.Describe(e).Message),
+                Error = CliOutput.Normalize(CliErrors.Describe(e, "record", context.Console.Environment).Message),
             }, LastLineTimeout);
             throw;
         }

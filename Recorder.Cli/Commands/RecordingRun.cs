@@ -1,5 +1,6 @@
 using System.Globalization;
 using Recorder.Cli.IO;
+using Recorder.Cli.Progress;
 using Recorder.Pipeline;
 using Recorder.Pipeline.Events;
 using Recorder.Storage;
@@ -36,19 +37,20 @@ internal static class RecordingRun
             RecordingId = session.Location.RecordingId,
             Manifest = session.ManifestLocation,
         });
-        // Disposed (awaited) before this returns, so no progress line can follow the caller's last line.
-        await using var progress = new Timer(_ =>
-        {
-            var p = session.Progress;
-            context.Output.Notice(string.Create(CultureInfo.InvariantCulture,
-                $"recorder: recording {p.MediaPosition:hh\\:mm\\:ss}, segment {p.CurrentSegment}, {p.VideoFramesDropped} frames dropped, "
-                + $"memory {Environment.WorkingSet / MiB} MiB (managed {GC.GetTotalMemory(false) / MiB} MiB)"));
-        }, null, ProgressInterval, ProgressInterval);
+        context.Output.Notice($"recorder: recording {session.SourceDescription} to {session.ManifestLocation}");
+        // Stopped (awaited) before this returns, so no progress line can follow the caller's last line.
+        await using var progress = ProgressDisplay.Start(context.Output, "recording", () => new(Describe(session.Progress), null),
+            determinate: false, ProgressInterval);
         await using var eventProgress = events is null
             ? null
             : new Timer(_ => events.Post(session.Progress.ToEvent()), null, EventProgressInterval, EventProgressInterval);
-        context.Output.Notice($"recorder: recording {session.SourceDescription} to {session.ManifestLocation}");
         if (events is not null) SupervisorWatch.Start(context.Console.StandardInput, signals, context.Output);
         return (await session.RunAsync(signals.Stop, signals.Abort), session.ManifestLocation);
     }
+
+    /// <summary>One progress line: media time, who is in the picture, what reached S3, what was lost.</summary>
+    internal static string Describe(RecordingProgress p) => string.Create(CultureInfo.InvariantCulture,
+        $"{p.MediaPosition:hh\\:mm\\:ss}, {p.Participants} participants, segment {p.CurrentSegment}, {ByteText.Format(p.BytesUploaded)} uploaded, "
+        + $"{p.PartsInFlight} parts in flight, {p.VideoFramesDropped} frames dropped, {p.UploadRetries} retries, "
+        + $"memory {Environment.WorkingSet / MiB} MiB");
 }

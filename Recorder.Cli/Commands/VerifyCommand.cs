@@ -34,6 +34,7 @@ public sealed class VerifyCommand : ICliCommand
                     || location.Key == "manifest.json" || location.Key.EndsWith(".mp4.age", StringComparison.Ordinal)))
                 throw CliException.Usage($"verify checks stored recordings: '{text}' is not an s3:// manifest.json or segment-NNNN.mp4.age",
                     "e.g. recorder verify s3://recordings/HOST/MEETING/REC/manifest.json");
+            S3.S3BucketName.Check(location.Bucket, text);
             var trusted = LoadTrust(parse.GetValue(trust));
             var owned = new List<IDisposable>();
             try
@@ -43,7 +44,7 @@ public sealed class VerifyCommand : ICliCommand
                 var verifier = new RecordingVerifier(new S3ObjectStore(context.Services.S3), new VerifyOptions { Trust = trusted, Identities = ids, CheckAuditLog = true });
 
                 var result = await verifier.VerifyAsync(location, parse.GetValue(json) ? null : new NoticeProgress(context, "verify"), ct);
-                foreach (var f in result.Findings) context.Output.Notice(FindingLine(f));
+                foreach (var f in result.Findings) context.Output.Report(FindingLine(f));
                 if (parse.GetValue(json)) context.Output.JsonDocument(result, CliJson.Default.RecordingVerification);
                 else context.Output.Lines([result.Holds ? $"verified: {result.Manifest}" : $"VIOLATIONS: {result.Manifest}"]);
                 return result.Holds ? CliExitCodes.Success : CliExitCodes.Violation;

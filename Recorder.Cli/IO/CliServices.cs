@@ -16,12 +16,38 @@ public sealed class CliServices(CliConsole console) : IDisposable
     private IObjectStore? _store;
     private IAmazonKeyManagementService? _kms;
 
-    public IAmazonS3 S3 => _s3 ??= S3ConnectionOptions.FromEnvironment(console.Environment).CreateClient();
+    public IAmazonS3 S3 => _s3 ??= CreateS3();
 
     /// <summary>S3 with Recorder.Storage's retries and error vocabulary.</summary>
     public IObjectStore Store => _store ??= new S3ObjectStore(S3);
 
     public IAmazonKeyManagementService Kms => _kms ??= CreateKms();
+
+    /// <summary>
+    /// Refuses at once, naming the variables, what the SDK would find out only after a
+    /// failed request: an S3-compatible endpoint (AWS_ENDPOINT_URL_S3) with no credentials
+    /// from any source it reads there, or half a key pair. Without an endpoint (real AWS)
+    /// the SDK's chain may still find a role, so that is left to it.
+    /// </summary>
+    private IAmazonS3 CreateS3()
+    {
+        var options = S3ConnectionOptions.FromEnvironment(console.Environment);
+        if ((options.AccessKeyId is null) != (options.SecretAccessKey is null))
+            throw new CliException(options.AccessKeyId is null ? "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not" : "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not",
+                CliErrors.CredentialVariables);
+        if (options.ServiceUrl is not null && options.AccessKeyId is null && !HasOtherCredentialSource())
+            throw new CliException($"no AWS credentials for the S3 server at {options.ServiceUrl}", CliErrors.CredentialVariables);
+        return options.CreateClient();
+    }
+
+    private bool HasOtherCredentialSource()
+    {
+        string[] variables = ["AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"];
+        if (variables.Any(v => console.Environment(v) is { Length: > 0 })) return true;
+        return console.Environment("HOME") is { Length: > 0 } home
+            && (File.Exists(Path.Combine(home, ".aws", "credentials")) || File.Exists(Path.Combine(home, ".aws", "config")));
+    }
 
     private IAmazonKeyManagementService CreateKms()
     {

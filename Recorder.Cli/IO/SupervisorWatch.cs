@@ -89,9 +89,9 @@ internal static class SupervisorWatch
 
         private void Expired()
         {
-            output.Notice(string.Create(CultureInfo.InvariantCulture,
+            output.Report(string.Create(CultureInfo.InvariantCulture,
                 $"recorder: error: lease {_epoch} ran out without a renewal from the supervisor: stopping at once, so that another worker can take the recording over"));
-            output.Notice("recorder: hint: the open segment's upload is left as it is; the take-over completes it as a truncated segment");
+            output.Report("recorder: hint: the open segment's upload is left as it is; the take-over completes it as a truncated segment");
             Environment.Exit(LeaseExpiredExitCode);
         }
     }

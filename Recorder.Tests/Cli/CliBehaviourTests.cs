@@ -21,11 +21,11 @@ public sealed class CliBehaviourTests : IDisposable
         var (key, recipient) = _files.NewIdentity("key.txt");
         var plaintext = AgeTestDataForCli.Random(3 * Chunk + 17);
         var encrypted = await CliRunner.RunAsync(["encrypt", "-r", recipient], plaintext);
-        Assert.Equal((0, ""), (encrypted.ExitCode, encrypted.StandardError));
+        Assert.Equal((0, ""), (encrypted.ExitCode, ProgressLines.Strip(encrypted.StandardError)));
         var file = _files.Write("x.age", encrypted.StandardOutput);
 
         var decrypted = await CliRunner.RunAsync(["decrypt", "-i", key, "-o", _files.PathOf("x.out"), file]);
-        Assert.Equal((0, ""), (decrypted.ExitCode, decrypted.StandardError));
+        Assert.Equal((0, ""), (decrypted.ExitCode, ProgressLines.Strip(decrypted.StandardError)));
         Assert.Equal(Sha(plaintext), Sha(File.ReadAllBytes(_files.PathOf("x.out"))));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_files.PathOf("x.out")));
 
@@ -67,7 +67,7 @@ public sealed class CliBehaviourTests : IDisposable
         // Opening a FIFO for reading waits for its writer: the reader runs beside the CLI.
         var reader = Task.Run(() => File.ReadAllBytes(fifo));
         var encrypted = await CliRunner.RunAsync(["encrypt", "-r", recipient, "-o", fifo], plaintext);
-        Assert.Equal((0, ""), (encrypted.ExitCode, encrypted.StandardError));
+        Assert.Equal((0, ""), (encrypted.ExitCode, ProgressLines.Strip(encrypted.StandardError)));
         var ciphertext = await reader.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(Recorder.Cli.IO.UnixFileKind.IsSpecialFile(fifo), "the FIFO was replaced by a regular file");
@@ -95,7 +95,7 @@ public sealed class CliBehaviourTests : IDisposable
         File.CreateSymbolicLink(link, target);
 
         var encrypted = await CliRunner.RunAsync(["encrypt", "-r", recipient, "-o", link], plaintext);
-        Assert.Equal((0, ""), (encrypted.ExitCode, encrypted.StandardError));
+        Assert.Equal((0, ""), (encrypted.ExitCode, ProgressLines.Strip(encrypted.StandardError)));
 
         Assert.Equal(target, new FileInfo(link).LinkTarget);
         var decrypted = await CliRunner.RunAsync(["decrypt", "-i", key, target]);
@@ -124,7 +124,7 @@ public sealed class CliBehaviourTests : IDisposable
         Assert.Equal(0, encrypted.ExitCode);
 
         var result = await CliRunner.RunAsync(["inspect", "--json", _files.PathOf("x.age")]);
-        Assert.Equal((0, ""), (result.ExitCode, result.StandardError));
+        Assert.Equal((0, ""), (result.ExitCode, ProgressLines.Strip(result.StandardError)));
         using var json = JsonDocument.Parse(result.StandardOutput);
         var fingerprints = json.RootElement.GetProperty("recipients").EnumerateArray().Select(e => e.GetString()!).ToArray();
         Assert.Equal([Recorder.Crypto.Recipients.X25519Recipient.Parse(recipient).Fingerprint,
@@ -166,7 +166,7 @@ public sealed class CliBehaviourTests : IDisposable
         var original = _files.Write("x.age", await AgeTestDataForCli.EncryptForAsync(plaintext, host));
 
         var grant = await CliRunner.RunAsync(["grant", "-i", host, "-r", archivistRecipient, "-o", _files.PathOf("granted.age"), original]);
-        Assert.Equal((0, ""), (grant.ExitCode, grant.StandardError));
+        Assert.Equal((0, ""), (grant.ExitCode, ProgressLines.Strip(grant.StandardError)));
 
         var age = await ProcessRunner.RunAsync("age", ["-d", "-i", archivist, "-o", _files.PathOf("granted.out"), _files.PathOf("granted.age")], TimeSpan.FromSeconds(30));
         Assert.Equal((0, ""), (age.ExitCode, age.StandardError));
@@ -186,7 +186,7 @@ public sealed class CliBehaviourTests : IDisposable
         var plaintext = AgeTestDataForCli.Random(100_000);
         var encrypted = await CliRunner.RunAsync(["encrypt", "-r", $"kms:{keyArn}", "-o", _files.PathOf("k.age")], plaintext,
             kms.Environment(KmsTestDouble.RecorderAccessKeyId));
-        Assert.Equal((0, ""), (encrypted.ExitCode, encrypted.StandardError));
+        Assert.Equal((0, ""), (encrypted.ExitCode, ProgressLines.Strip(encrypted.StandardError)));
 
         var refused = await CliRunner.RunAsync(["decrypt", _files.PathOf("k.age")], null, kms.Environment(KmsTestDouble.RecorderAccessKeyId));
         Assert.Equal(1, refused.ExitCode);
@@ -194,7 +194,7 @@ public sealed class CliBehaviourTests : IDisposable
         Assert.Empty(refused.StandardOutput);
 
         var opened = await CliRunner.RunAsync(["decrypt", _files.PathOf("k.age")], null, kms.Environment(KmsTestDouble.ArchivistAccessKeyId));
-        Assert.Equal((0, ""), (opened.ExitCode, opened.StandardError));
+        Assert.Equal((0, ""), (opened.ExitCode, ProgressLines.Strip(opened.StandardError)));
         Assert.Equal(Sha(plaintext), Sha(opened.StandardOutput));
         Assert.Equal(["Encrypt", "Decrypt", "Decrypt"], kms.Calls.Select(c => c.Operation));
         Assert.Equal(KmsTestDouble.RecorderAccessKeyId, kms.Calls.First().AccessKeyId);

@@ -34,25 +34,30 @@ public sealed class CliContractTests : IDisposable
             "recorder: error: no such identity file: {dir}/nope.key\n" },
         { "a missing source fails", "decrypt -i {key} {dir}/nope.age", 1,
             "recorder: error: no such file: {dir}/nope.age\n" },
-        { "the wrong key is 'not my key', with a hint", "decrypt -i {other} {file}", 1,
-            "recorder: error: no identity matched any of the file's recipients\nrecorder: hint: the file was encrypted for other keys; 'recorder inspect' lists its recipients\n" },
+        { "the wrong key is 'not my key', naming the file's recipients and the identities tried", "decrypt -i {other} {file}", 1,
+            "recorder: error: no identity matched any of the file's recipients\nrecorder: error: the file is encrypted for: {keyFingerprint}\n"
+            + "recorder: error: the identities given are: {otherFingerprint}\n"
+            + "recorder: hint: decrypt with an identity of one of the file's recipients ('recorder inspect' lists them)\n" },
         { "a tampered payload names the chunk", "decrypt -i {key} -o {dir}/out.bin {tampered}", 1,
             "recorder: error: failed to decrypt and authenticate payload chunk 1: the file may be corrupted or tampered with\n" },
         { "inspect refuses a file that is not age", "inspect {plain}", 1,
-            "recorder: error: invalid age header: not an age file (missing the age-encryption.org/v1 line)\n" },
+            "recorder: error: invalid age header: not an age file (missing the age-encryption.org/v1 line)\n"
+            + "recorder: hint: is it an age file? it may be cut short inside its header, or another format ('recorder inspect' shows what it can read)\n" },
         { "an offset past the end fails", "decrypt -i {key} --offset 999999 {file}", 1,
             "recorder: error: --offset 999999 is past the end of the plaintext (140000 bytes)\n" },
         { "keygen never overwrites a key", "keygen -o {key}", 1,
             "recorder: error: {key} already exists\nrecorder: hint: choose another name; keygen never overwrites a key\n" },
         { "a grant needs an identity that opens the file", "grant -i {other} -r {otherRecipient} {file}", 1,
-            "recorder: error: no identity matched any of the file's recipients\nrecorder: hint: the file was encrypted for other keys; 'recorder inspect' lists its recipients\n" },
+            "recorder: error: no identity matched any of the file's recipients\nrecorder: error: the file is encrypted for: {keyFingerprint}\n"
+            + "recorder: error: the identities given are: {otherFingerprint}\n"
+            + "recorder: hint: decrypt with an identity of one of the file's recipients ('recorder inspect' lists them)\n" },
     };
 
     [Theory]
     [MemberData(nameof(Table))]
     public async Task Exit_code_and_stderr_follow_the_contract(string guards, string arguments, int exitCode, string stderr)
     {
-        var (key, _) = _files.NewIdentity("key.txt");
+        var (key, keyRecipient) = _files.NewIdentity("key.txt");
         var (other, otherRecipient) = _files.NewIdentity("other.txt");
         var plain = _files.Write("plain.txt", "hello, not an age file\n"u8.ToArray());
         var plaintext = AgeTestDataForCli.Random(140_000);
@@ -60,7 +65,8 @@ public sealed class CliContractTests : IDisposable
         var damaged = File.ReadAllBytes(file);
         damaged[^70_000] ^= 1;
         var tampered = _files.Write("tampered.age", damaged);
-        string Fill(string s) => s.Replace("{key}", key).Replace("{otherRecipient}", otherRecipient).Replace("{other}", other)
+        string Fill(string s) => s.Replace("{keyFingerprint}", Fingerprint(keyRecipient)).Replace("{otherFingerprint}", Fingerprint(otherRecipient))
+            .Replace("{key}", key).Replace("{otherRecipient}", otherRecipient).Replace("{other}", other)
             .Replace("{file}", file).Replace("{tampered}", tampered).Replace("{plain}", plain).Replace("{dir}", _files.Folder);
         var args = Fill(arguments).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var before = _files.Listing();
@@ -71,6 +77,8 @@ public sealed class CliContractTests : IDisposable
         Assert.Equal(Fill(stderr), result.StandardError);
         if (exitCode != 0) Assert.Equal(before, _files.Listing()); // a failure leaves no file behind
     }
+
+    private static string Fingerprint(string recipient) => Recorder.Crypto.Recipients.X25519Recipient.Parse(recipient).Fingerprint;
 
     public void Dispose() => _files.Dispose();
 }

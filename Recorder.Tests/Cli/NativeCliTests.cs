@@ -37,14 +37,14 @@ public sealed class NativeCliTests(CephFixture ceph) : IDisposable
 
         // Native encrypt, stock age decrypts.
         var encrypt = await ProcessRunner.RunAsync(recorder, ["encrypt", "-r", recipient, "-o", _files.PathOf("a.age"), plaintext], Timeout);
-        Assert.Equal((0, ""), (encrypt.ExitCode, encrypt.StandardError));
+        Assert.Equal((0, ""), (encrypt.ExitCode, ProgressLines.Strip(encrypt.StandardError)));
         await AgeAsync(["-d", "-i", _files.PathOf("host.key"), "-o", _files.PathOf("a.out"), _files.PathOf("a.age")]);
         Assert.Equal(FileSha(plaintext), FileSha(_files.PathOf("a.out")));
 
         // Stock age encrypts, native decrypts.
         await AgeAsync(["-r", recipient, "-o", _files.PathOf("b.age"), plaintext]);
         var decrypt = await ProcessRunner.RunAsync(recorder, ["decrypt", "-i", _files.PathOf("host.key"), "-o", _files.PathOf("b.out"), _files.PathOf("b.age")], Timeout);
-        Assert.Equal((0, ""), (decrypt.ExitCode, decrypt.StandardError));
+        Assert.Equal((0, ""), (decrypt.ExitCode, ProgressLines.Strip(decrypt.StandardError)));
         Assert.Equal(FileSha(plaintext), FileSha(_files.PathOf("b.out")));
 
         // inspect --json: the source-generated document, with its names and values.
@@ -64,7 +64,7 @@ public sealed class NativeCliTests(CephFixture ceph) : IDisposable
         var (archivistKey, archivist) = _files.NewIdentity("archivist.key");
         var grant = await ProcessRunner.RunAsync(recorder,
             ["grant", "-i", _files.PathOf("host.key"), "-r", archivist, "-o", _files.PathOf("g.age"), _files.PathOf("a.age")], Timeout);
-        Assert.Equal((0, ""), (grant.ExitCode, grant.StandardError));
+        Assert.Equal((0, ""), (grant.ExitCode, ProgressLines.Strip(grant.StandardError)));
         await AgeAsync(["-d", "-i", archivistKey, "-o", _files.PathOf("g.out"), _files.PathOf("g.age")]);
         Assert.Equal(FileSha(plaintext), FileSha(_files.PathOf("g.out")));
 
@@ -89,11 +89,11 @@ public sealed class NativeCliTests(CephFixture ceph) : IDisposable
         var env = CliRunner.CephEnvironment(ceph.Options);
 
         var encrypt = await ProcessRunner.RunAsync(recorder, ["encrypt", "-r", recipient, "-o", $"s3://{bucket}/n.age"], Timeout, env, plaintext);
-        Assert.Equal((0, ""), (encrypt.ExitCode, encrypt.StandardError));
+        Assert.Equal((0, ""), (encrypt.ExitCode, ProgressLines.Strip(encrypt.StandardError)));
 
         var range = await ProcessRunner.RunAsync(recorder,
             ["decrypt", "-i", key, "--offset", "8388600", "--length", "70000", "-o", _files.PathOf("range.out"), $"s3://{bucket}/n.age"], Timeout, env);
-        Assert.Equal((0, ""), (range.ExitCode, range.StandardError));
+        Assert.Equal((0, ""), (range.ExitCode, ProgressLines.Strip(range.StandardError)));
         Assert.Equal(Sha(plaintext.AsSpan(8388600, 70000).ToArray()), FileSha(_files.PathOf("range.out")));
 
         var missing = await ProcessRunner.RunAsync(recorder, ["inspect", $"s3://{bucket}/no-such.age"], Timeout, env);
@@ -111,7 +111,7 @@ public sealed class NativeCliTests(CephFixture ceph) : IDisposable
 
         var encrypt = await ProcessRunner.RunAsync(recorder, ["encrypt", "-r", $"kms:{keyArn}", "-o", _files.PathOf("k.age"), plaintext], Timeout,
             kms.Environment(KmsTestDouble.RecorderAccessKeyId));
-        Assert.Equal((0, ""), (encrypt.ExitCode, encrypt.StandardError));
+        Assert.Equal((0, ""), (encrypt.ExitCode, ProgressLines.Strip(encrypt.StandardError)));
 
         var refused = await ProcessRunner.RunAsync(recorder, ["decrypt", "-o", _files.PathOf("r.out"), _files.PathOf("k.age")], Timeout,
             kms.Environment(KmsTestDouble.RecorderAccessKeyId));
@@ -121,7 +121,7 @@ public sealed class NativeCliTests(CephFixture ceph) : IDisposable
 
         var opened = await ProcessRunner.RunAsync(recorder, ["decrypt", "-o", _files.PathOf("k.out"), _files.PathOf("k.age")], Timeout,
             kms.Environment(KmsTestDouble.ArchivistAccessKeyId));
-        Assert.Equal((0, ""), (opened.ExitCode, opened.StandardError));
+        Assert.Equal((0, ""), (opened.ExitCode, ProgressLines.Strip(opened.StandardError)));
         Assert.Equal(FileSha(plaintext), FileSha(_files.PathOf("k.out")));
         Assert.Equal(["Encrypt", "Decrypt", "Decrypt"], kms.Calls.Select(c => c.Operation));
     }
