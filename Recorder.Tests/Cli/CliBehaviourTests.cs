@@ -204,9 +204,9 @@ public sealed class CliBehaviourTests : IDisposable
     public async Task The_built_recorder_program_keeps_the_exit_code_and_stderr_contract()
     {
         var dll = Path.ChangeExtension(typeof(RecorderCli).Assembly.Location, ".dll");
-        var result = await ProcessRunner.RunAsync("dotnet", [dll, "decrypt"], TimeSpan.FromSeconds(60));
+        var result = await ProcessRunner.RunAsync("dotnet", [dll, "inspect"], TimeSpan.FromSeconds(60));
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("recorder: error: required argument missing for command: 'decrypt'\nrecorder: hint: run 'recorder decrypt --help' for usage\n", result.StandardError);
+        Assert.Equal("recorder: error: required argument missing for command: 'inspect'\nrecorder: hint: run 'recorder inspect --help' for usage\n", result.StandardError);
     }
 
     public void Dispose() => _files.Dispose();

@@ -130,9 +130,9 @@ public sealed class NativeCliTests(CephFixture ceph) : IDisposable
     public async Task Usage_errors_keep_the_exit_code_and_stderr_contract()
     {
         var recorder = RepositoryPaths.NativeLauncherOrSkip();
-        var result = await ProcessRunner.RunAsync(recorder, ["decrypt"], Timeout);
+        var result = await ProcessRunner.RunAsync(recorder, ["inspect"], Timeout);
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("recorder: error: required argument missing for command: 'decrypt'\nrecorder: hint: run 'recorder decrypt --help' for usage\n", result.StandardError);
+        Assert.Equal("recorder: error: required argument missing for command: 'inspect'\nrecorder: hint: run 'recorder inspect --help' for usage\n", result.StandardError);
     }
 
     private static async Task AgeAsync(string[] arguments)
