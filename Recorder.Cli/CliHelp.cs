@@ -89,6 +89,7 @@ public static class CliHelp
           2  usage error: a bad argument or flag, found before anything starts
           3  audit or verify found a violation
           4  decrypt wrote the authenticated prefix of a truncated file
+          5  record --events stopped because its lease ran out (under the service: taken over, not failed)
 
         Shell completion:
           bash: source <(recorder completion bash)     zsh: source <(recorder completion zsh)

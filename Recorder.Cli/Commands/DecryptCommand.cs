@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Recorder.Cli.IO;
+using Recorder.Cli.Progress;
 using Recorder.Cli.Ranges;
 using Recorder.Crypto;
 using Recorder.Pipeline.Text;
@@ -56,12 +57,17 @@ public sealed class DecryptCommand : ICliCommand
                 if (from is null && count is null && InputSource.RegularFileHandle(input) is { } file)
                 {
                     // A regular file: read and opened on every core at once, released in order.
-                    whole = await AgeDecryptor.DecryptAsync(file, target.Stream, ids, options with { AllowTruncated = true }, ct);
+                    await using var progress = TransferProgress.Start(context, "decrypt", RandomAccess.GetLength(file));
+                    whole = await AgeDecryptor.DecryptAsync(file, progress.Writing(target.Stream), ids, options with { AllowTruncated = true }, ct);
+                    progress.Complete();
                 }
                 else if (from is null && count is null)
                 {
-                    await using var ahead = new ReadAheadStream(input);
+                    // Counted as read (ciphertext against the object's size); stdout gets the plaintext untouched.
+                    await using var progress = TransferProgress.Start(context, "decrypt", input.CanSeek ? input.Length : null);
+                    await using var ahead = new ReadAheadStream(progress.Reading(input));
                     whole = await AgeDecryptor.DecryptAsync(ahead, target.Stream, ids, options with { AllowTruncated = true }, ct);
+                    progress.Complete();
                 }
                 else
                 {
@@ -73,7 +79,10 @@ public sealed class DecryptCommand : ICliCommand
                     if (start > plain.Length)
                         throw new CliException($"--offset {start} is past the end of the plaintext ({plain.Length} bytes)");
                     plain.Position = start;
-                    await StreamCopy.CopyAsync(plain, target.Stream, Math.Min(count ?? long.MaxValue, plain.Length - start), ct);
+                    var total = Math.Min(count ?? long.MaxValue, plain.Length - start);
+                    await using var progress = TransferProgress.Start(context, "decrypt", total);
+                    await StreamCopy.CopyAsync(plain, progress.Writing(target.Stream), total, ct);
+                    progress.Complete();
                 }
                 await target.CommitAsync();
                 if (whole is not { IsTruncated: true }) return CliExitCodes.Success;
