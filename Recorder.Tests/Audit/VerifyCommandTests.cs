@@ -190,7 +190,7 @@ public sealed class VerifyCommandTests(CephFixture ceph, ITestOutputHelper log) 
     {
         var trust = Path.Combine(_fixtures.Folder, "empty.pub");
         await File.WriteAllTextAsync(trust, "# nothing here\n");
-        var run = await CliRunner.RunAsync(["verify", "--trust", trust, "s3://b/h/m/r/manifest.json"], environment: CliRunner.CephEnvironment(ceph.Options));
+        var run = await CliRunner.RunAsync(["verify", "--trust", trust, "s3://no-such-bucket/h/m/r/manifest.json"], environment: CliRunner.CephEnvironment(ceph.Options));
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith($"recorder: error: --trust {trust}: {trust} names no key (expected an ssh-ed25519 public key line, or allowed_signers lines)\n", run.StandardError);
     }

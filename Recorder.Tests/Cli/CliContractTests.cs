@@ -19,7 +19,7 @@ public sealed class CliContractTests : IDisposable
         { "an unknown verb is a usage error", "frobnicate", 2,
             "recorder: error: unrecognized command or argument 'frobnicate'\nrecorder: hint: run 'recorder --help' for usage\n" },
         { "decrypt without SOURCE reads stdin, like age (here empty)", "decrypt -i {key}", 1,
-            "recorder: error: invalid age header: empty file\n" },
+            "recorder: error: invalid age header: empty file\nrecorder: hint: is it an age file? it may be cut short inside its header, or another format ('recorder inspect' shows what it can read)\n" },
         { "inspect needs SOURCE", "inspect", 2,
             "recorder: error: required argument missing for command: 'inspect'\nrecorder: hint: run 'recorder inspect --help' for usage\n" },
         { "encrypt needs -r", "encrypt {plain}", 2,
