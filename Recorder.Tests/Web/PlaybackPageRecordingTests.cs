@@ -91,5 +91,20 @@ public sealed class PlaybackPageRecordingTests(CephFixture ceph, HeadlessChromiu
         var stored = await ceph.ReadObjectAsync(segment.GetProperty("uri").GetString()!);
         Assert.Equal(segment.GetProperty("bytes").GetInt64(), stored.LongLength);
         Assert.Equal(segment.GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(stored)));
+
+        // The completed row's duration and size are the stored segment's (the listing alone has neither for a short recording).
+        var seconds = (int)Math.Round(segment.GetProperty("durationSeconds").GetDouble(), MidpointRounding.AwayFromZero);
+        Assert.Equal($"{seconds / 60}:{seconds % 60:00}", stopped.GetProperty("cells")[2].GetString());
+        Assert.Equal(PageSize(stored.LongLength), stopped.GetProperty("cells")[3].GetString());
+    }
+
+    /// <summary>A size as the page writes it (formatBytes in web/src/main.js): bytes below 1 KiB, else one decimal of KiB, MiB, GiB.</summary>
+    private static string PageSize(long bytes)
+    {
+        if (bytes < 1024) return $"{bytes} B";
+        string[] units = ["KiB", "MiB", "GiB", "TiB"];
+        var (value, unit) = (bytes / 1024.0, 0);
+        while (value >= 1024 && unit < units.Length - 1) (value, unit) = (value / 1024, unit + 1);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
     }
 }

@@ -67,6 +67,8 @@ ui.signout.addEventListener('click', () => {
   sessionStorage.removeItem(SESSION_KEY);
   api = null;
   clearTimeout(nextRefresh);
+  completedDetails.clear();
+  seenLive.clear();
   player?.close();
   document.body.dataset.signedIn = 'false';
   ui.rows.replaceChildren();
@@ -103,6 +105,25 @@ function isLive(recording) {
   return LIVE_STATES.includes(recording.state) || (recording.state === 'scheduled' && Date.parse(recording.startAt) - Date.now() < 60_000);
 }
 
+// The listing carries no segments, and its bytesUploaded is the last progress a recording reported (none for a short
+// one): for a completed recording that reported none, or that this page saw under way, the page asks once for the
+// whole recording (GET /recordings/{id}), whose segments give its size.
+const completedDetails = new Map();
+const seenLive = new Set();
+
+function withSize(current, recording) {
+  const id = recording.recordingId;
+  if (isLive(recording)) seenLive.add(id);
+  if (recording.state !== 'completed' || recording.segments?.length || (recording.bytesUploaded && !seenLive.has(id))) return recording;
+  if (!completedDetails.has(id)) {
+    completedDetails.set(id, current.json('GET', `/recordings/${encodeURIComponent(id)}`).catch(() => {
+      completedDetails.delete(id); // asked again at the next refresh
+      return recording;
+    }));
+  }
+  return completedDetails.get(id);
+}
+
 async function refresh() {
   clearTimeout(nextRefresh);
   nextRefresh = null;
@@ -110,8 +131,9 @@ async function refresh() {
   const current = api;
   try {
     const list = await current.json('GET', '/recordings?limit=200');
+    const items = await Promise.all(list.items.map((r) => withSize(current, r)));
     if (api !== current) return; // signed out meanwhile
-    ui.rows.replaceChildren(...list.items.map(row));
+    ui.rows.replaceChildren(...items.map(row));
     document.body.dataset.listed = String(list.items.length);
     if (list.items.some(isLive)) nextRefresh = setTimeout(refresh, LIVE_REFRESH_MS);
   } catch (e) {
