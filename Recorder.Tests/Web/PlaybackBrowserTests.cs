@@ -14,6 +14,7 @@ namespace Recorder.Tests.Web;
 /// The playback page (/play/) in Debian's headless Chromium under its own Content-Security-Policy, against the real
 /// service and a recording the recorder made: the host signs in, picks the identity file, plays; the decrypted
 /// video plays (time advances, frames decoded, the participants' colours in their tiles), audio is decoded, a seek
+/// to 10 s lands in the fragment that holds it and frames go on being decoded, a seek
 /// to 120 s (past what is buffered ahead) fetches from, and lands in, the fragment that holds it, and nothing of the identity is in any request the page made. A
 /// wrong identity shows a clear message and plays nothing.
 /// </summary>
@@ -60,6 +61,13 @@ public sealed class PlaybackBrowserTests(CephFixture ceph, HeadlessChromium chro
                 PageStep.Evaluate("played", $"({{ time: {Video}.currentTime, frames: {Video}.getVideoPlaybackQuality().totalVideoFrames, " +
                     $"audioBytes: {Video}.webkitAudioDecodedByteCount, firstFrameMs: {Video}.dataset.firstFrameMs ?? null }})"),
                 PageStep.Evaluate("tiles", TileColours(tiles)),
+                // A seek to exactly 10 s (within what is buffered or about to be): where it landed, and frames decoded after it.
+                PageStep.Evaluate("seek10", $"(() => {{ const v = {Video}; v.addEventListener('seeked', () => {{ v.dataset.seekedAt = String(v.currentTime); " +
+                    "v.dataset.framesAtSeek = String(v.getVideoPlaybackQuality().totalVideoFrames); }, { once: true }); v.currentTime = 10; return true; })()"),
+                PageStep.WaitFor($"{Video}.dataset.seekedAt !== undefined && !{Video}.paused && {Video}.currentTime > Number({Video}.dataset.seekedAt) + 1 " +
+                    $"&& {Video}.getVideoPlaybackQuality().totalVideoFrames > Number({Video}.dataset.framesAtSeek) + 10", TimeSpan.FromSeconds(60)),
+                PageStep.Evaluate("seeked10", $"({{ at: Number({Video}.dataset.seekedAt), time: {Video}.currentTime, " +
+                    $"framesAtSeek: Number({Video}.dataset.framesAtSeek), frames: {Video}.getVideoPlaybackQuality().totalVideoFrames }})"),
                 PageStep.Evaluate("seek", $"{Video}.currentTime = {target.ToString(CultureInfo.InvariantCulture)}"),
                 PageStep.WaitFor($"!{Video}.seeking && {Video}.readyState >= 3 && {Video}.currentTime >= {target.ToString(CultureInfo.InvariantCulture)}", TimeSpan.FromSeconds(60)),
                 PageStep.Evaluate("seeked", $"(() => {{ const v = {Video}; const b = v.buffered; let start = null; " +
@@ -71,7 +79,7 @@ public sealed class PlaybackBrowserTests(CephFixture ceph, HeadlessChromium chro
         });
 
         var played = visit.Evaluated["played"];
-        log.WriteLine($"played: {played}; tiles: {visit.Evaluated["tiles"]}; seeked: {visit.Evaluated["seeked"]}; state: {visit.Text["#state"]}");
+        log.WriteLine($"played: {played}; tiles: {visit.Evaluated["tiles"]}; seeked to 10 s: {visit.Evaluated["seeked10"]}; seeked: {visit.Evaluated["seeked"]}; state: {visit.Text["#state"]}");
         Assert.Empty(visit.PageErrors);
         Assert.DoesNotContain(visit.Console, c => c.Type == "error");
         Assert.True(visit.Evaluated["document.getElementById('error').hidden"].GetBoolean());
@@ -91,7 +99,14 @@ public sealed class PlaybackBrowserTests(CephFixture ceph, HeadlessChromium chro
                 $"tile {p + 1}: expected about {expected}, got ({r:0},{g:0},{b:0})");
         }
 
-        // The seek fetched from the fragment holding 10 s, not from the start, and landed in it.
+        // The seek to 10 s landed in the fragment that holds 10 s, and the video went on decoding frames from there.
+        var seeked10 = visit.Evaluated["seeked10"];
+        var (tenStart, tenEnd) = (fragments.Last(t => t <= 10), fragments.First(t => t > 10));
+        Assert.InRange(seeked10.GetProperty("at").GetDouble(), tenStart, tenEnd);
+        Assert.InRange(seeked10.GetProperty("time").GetDouble(), seeked10.GetProperty("at").GetDouble() + 1, target);
+        Assert.True(seeked10.GetProperty("frames").GetInt32() > seeked10.GetProperty("framesAtSeek").GetInt32() + 10, $"no frames decoded after the seek: {seeked10}");
+
+        // The seek to 120 s fetched from the fragment holding 120 s, not from the start, and landed in it.
         var seeked = visit.Evaluated["seeked"];
         Assert.Equal(fragmentStart, seeked.GetProperty("loadedFrom").GetDouble(), 3);
         Assert.InRange(seeked.GetProperty("bufferedStart").GetDouble(), fragmentStart - 0.1, target);

@@ -66,6 +66,9 @@ ui.signin.addEventListener('submit', async (event) => {
 ui.signout.addEventListener('click', () => {
   sessionStorage.removeItem(SESSION_KEY);
   api = null;
+  clearTimeout(nextRefresh);
+  completedDetails.clear();
+  seenLive.clear();
   player?.close();
   document.body.dataset.signedIn = 'false';
   ui.rows.replaceChildren();
@@ -92,12 +95,47 @@ ui.identity.addEventListener('change', async () => {
 
 ui.refresh.addEventListener('click', () => refresh());
 
+// While a recording is under way (or about to start), the list refreshes itself every LIVE_REFRESH_MS, so the page
+// shows it joining, recording, finalizing and completed without a click on Refresh.
+const LIVE_REFRESH_MS = 2000;
+const LIVE_STATES = ['joining', 'recording', 'finalizing'];
+let nextRefresh = null;
+
+function isLive(recording) {
+  return LIVE_STATES.includes(recording.state) || (recording.state === 'scheduled' && Date.parse(recording.startAt) - Date.now() < 60_000);
+}
+
+// The listing carries no segments, and its bytesUploaded is the last progress a recording reported (none for a short
+// one): for a completed recording that reported none, or that this page saw under way, the page asks once for the
+// whole recording (GET /recordings/{id}), whose segments give its size.
+const completedDetails = new Map();
+const seenLive = new Set();
+
+function withSize(current, recording) {
+  const id = recording.recordingId;
+  if (isLive(recording)) seenLive.add(id);
+  if (recording.state !== 'completed' || recording.segments?.length || (recording.bytesUploaded && !seenLive.has(id))) return recording;
+  if (!completedDetails.has(id)) {
+    completedDetails.set(id, current.json('GET', `/recordings/${encodeURIComponent(id)}`).catch(() => {
+      completedDetails.delete(id); // asked again at the next refresh
+      return recording;
+    }));
+  }
+  return completedDetails.get(id);
+}
+
 async function refresh() {
+  clearTimeout(nextRefresh);
+  nextRefresh = null;
   if (!api) return;
+  const current = api;
   try {
-    const list = await api.json('GET', '/recordings?limit=200');
-    ui.rows.replaceChildren(...list.items.map(row));
+    const list = await current.json('GET', '/recordings?limit=200');
+    const items = await Promise.all(list.items.map((r) => withSize(current, r)));
+    if (api !== current) return; // signed out meanwhile
+    ui.rows.replaceChildren(...items.map(row));
     document.body.dataset.listed = String(list.items.length);
+    if (list.items.some(isLive)) nextRefresh = setTimeout(refresh, LIVE_REFRESH_MS);
   } catch (e) {
     showError(e);
   }
@@ -121,6 +159,7 @@ function button(text, action, recordingId) {
 function row(recording) {
   const tr = document.createElement('tr');
   tr.dataset.recording = recording.recordingId;
+  tr.dataset.state = recording.state;
   // The listing carries no segments (GET /recordings/{id} does): duration from the state times, size from bytes uploaded.
   const times = recording.times ?? {};
   const from = times.recording ? Date.parse(times.recording) : null;
@@ -128,6 +167,7 @@ function row(recording) {
   const seconds = recording.segments?.length ? recording.segments.reduce((sum, s) => sum + (s.durationSeconds ?? 0), 0)
     : from ? Math.max(0, (until - from) / 1000) : 0;
   const bytes = recording.segments?.length ? recording.segments.reduce((sum, s) => sum + (s.bytes ?? 0), 0) : (recording.bytesUploaded ?? 0);
+  tr.dataset.seconds = seconds.toFixed(1);
   const actions = document.createElement('td');
   if (recording.state !== 'scheduled') actions.append(button('Play', 'play', recording.recordingId));
   if (['joining', 'recording'].includes(recording.state)) actions.append(button('Stop', 'stop', recording.recordingId));
@@ -162,12 +202,14 @@ ui.rows.addEventListener('click', async (event) => {
   clearError();
   const id = target.dataset.recording;
   if (target.dataset.action === 'stop') {
+    target.disabled = true; // one stop request per click
     try {
-      await api.json('POST', `/recordings/${encodeURIComponent(id)}/stop`);
-      await refresh();
+      const stopped = await api.json('POST', `/recordings/${encodeURIComponent(id)}/stop`);
+      setState(`recording ${id} is stopping (${stopped.state})`);
     } catch (e) {
       showError(e);
     }
+    await refresh();
     return;
   }
   await play(id);
