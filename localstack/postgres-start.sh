@@ -39,10 +39,14 @@ cleanup_on_error() {
 }
 trap cleanup_on_error EXIT
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Server ports come from 10000-19999: below the kernel's ephemeral range (32768-60999 here), whose ports
+# any outgoing connection may take as its source port between our check and the server's bind (an RGW
+# once failed "Address already in use" that way under a benchmark's S3 traffic), and apart from Janus's
+# RTP blocks (20000-29999). Free means no TCP socket at all uses it, listening, connected or in TIME_WAIT.
+port_free() { ! ss -Htan 2>/dev/null | awk '{print $4}' | grep -qE ":$1\$"; }
 PORT=""
 for _ in $(seq 1 200); do
-  p=$(( 30000 + RANDOM % 30000 ))
+  p=$(( 10000 + RANDOM % 10000 ))
   if port_free "$p"; then PORT=$p; break; fi
 done
 [ -n "$PORT" ] || die "no free port found"
