@@ -120,7 +120,9 @@ if [ "$RESTART" -eq 0 ]; then
   } >"$DIR/env"
 else
   HTTP_PORT=$(sed -n 's|.*RECORDER_JANUS_URL=http://127.0.0.1:\([0-9]*\)/janus|\1|p' "$DIR/env")
-  port_free "$HTTP_PORT" || die "port $HTTP_PORT is taken: is this Janus still running?"
+  # Only a listener counts here: the stopped Janus's own connections linger in TIME-WAIT on its port, which its
+  # restart may reuse (SO_REUSEADDR).
+  ! ss -Htln 2>/dev/null | awk '{print $4}' | grep -qE ":$HTTP_PORT\$" || die "port $HTTP_PORT is taken: is this Janus still running?"
 fi
 
 # -N/--log-file: the log stays in the folder; -o: no colour codes in it.
