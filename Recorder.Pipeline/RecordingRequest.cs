@@ -19,7 +19,11 @@ public sealed record RecordingRequest
     public TimeSpan? MaxDuration { get; init; }
     public LayoutKind Layout { get; init; } = LayoutKind.Gallery;
     public FfmpegEncoderOptions Encoder { get; init; } = new();
-    public TimeSpan MaxSegmentDuration { get; init; } = TimeSpan.FromHours(1);
+    public TimeSpan MaxSegmentDuration { get; init; } = DefaultMaxSegmentDuration;
+
+    /// <summary>A segment's media time when nothing else is asked: one age file and file key per hour.</summary>
+    public static readonly TimeSpan DefaultMaxSegmentDuration = TimeSpan.FromHours(1);
+
     /// <summary>null: real time for live meetings, virtual time for on-demand sources.</summary>
     public bool? RealTime { get; init; }
     /// <summary>A take-over: continue this recording (same id) after what its previous worker left, in a new segment.</summary>

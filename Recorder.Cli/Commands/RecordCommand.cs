@@ -12,7 +12,7 @@ namespace Recorder.Cli.Commands;
 
 /// <summary>
 /// <c>recorder record --meeting URI (-r RECIPIENT | --host HOST) --bucket B [--prefix P]
-/// [--duration D] [--layout gallery|speaker] [--size WxH] [--recording-id ID] [--display-name NAME]
+/// [--duration D] [--segment D] [--layout gallery|speaker] [--size WxH] [--recording-id ID] [--display-name NAME]
 /// [--json | --events]</c>: one recording in this process until the meeting ends, D elapses or a
 /// signal stops it; prints the manifest's location (with --json: recordingId, manifest, segments;
 /// with --events: one JSON line per event as it happens, for a supervising service).
@@ -34,6 +34,11 @@ public sealed class RecordCommand : ICliCommand
         var bucket = new Option<string>("--bucket") { Description = "the S3 bucket", HelpName = "B", Required = true };
         var prefix = new Option<string>("--prefix") { Description = "key prefix inside the bucket", HelpName = "P", DefaultValueFactory = _ => "" };
         var duration = new Option<string?>("--duration") { Description = "stop after D (90s, 10m, 1h or hh:mm:ss)", HelpName = "D" };
+        var segment = new Option<string?>("--segment")
+        {
+            Description = $"start a new segment (its own age file and file key) every D of media (default 1h; {MinSegment.TotalSeconds:0}s to 24h)",
+            HelpName = "D",
+        };
         var layout = new Option<string>("--layout") { Description = "gallery or speaker", HelpName = "LAYOUT", DefaultValueFactory = _ => "gallery" };
         var size = new Option<string>("--size") { Description = "output size", HelpName = "WxH", DefaultValueFactory = _ => "1280x720" };
         var recordingId = new Option<string?>("--recording-id") { Description = "the recording's id (default: a new one)", HelpName = "ID" };
@@ -58,7 +63,7 @@ public sealed class RecordCommand : ICliCommand
         };
         var command = new Command("record", "record a meeting, encrypted for the host, into S3")
         {
-            meeting, recipients, host, bucket, prefix, duration, layout, size, recordingId, displayName, json, events, continuation, finishOnly, leaseEpoch,
+            meeting, recipients, host, bucket, prefix, duration, segment, layout, size, recordingId, displayName, json, events, continuation, finishOnly, leaseEpoch,
             signingKey, retention,
         };
         command.SetAction(async (parse, ct) =>
@@ -74,6 +79,7 @@ public sealed class RecordCommand : ICliCommand
                 Continue = parse.GetValue(continuation),
                 FinishOnly = parse.GetValue(finishOnly),
                 LeaseEpoch = parse.GetValue(leaseEpoch),
+                MaxSegmentDuration = ParseSegment(parse.GetValue(segment)),
             };
             if (request.Continue && request.RecordingId is null)
                 throw CliException.Usage("--continue needs --recording-id ID: the recording to take over");
@@ -128,6 +134,18 @@ public sealed class RecordCommand : ICliCommand
             }, LastLineTimeout);
             throw;
         }
+    }
+
+    /// <summary>The shortest segment <c>--segment</c> allows: a few of the encoder's 2-s fragments.</summary>
+    internal static readonly TimeSpan MinSegment = TimeSpan.FromSeconds(10);
+
+    private static TimeSpan ParseSegment(string? text)
+    {
+        if (text is null) return RecordingRequest.DefaultMaxSegmentDuration;
+        var value = DurationParser.Parse(text, "--segment");
+        return value >= MinSegment && value <= TimeSpan.FromHours(24)
+            ? value
+            : throw CliException.Usage($"--segment {text}: a segment lasts {MinSegment.TotalSeconds:0}s to 24h", "e.g. --segment 10m");
     }
 
     private static (Amazon.S3.ObjectLockMode, int)? ParseRetention(string? text)

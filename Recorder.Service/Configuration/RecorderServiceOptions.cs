@@ -79,6 +79,10 @@ public sealed class RecorderServiceOptions
     [Range(1, 7 * 86_400)]
     public int MaxDurationSeconds { get; set; } = 24 * 3600;
 
+    /// <summary>A recording starts a new segment (its own age file and file key) after this much media.</summary>
+    [Range(10, 86_400)]
+    public int SegmentSeconds { get; set; } = 3600;
+
     [Range(1, 3660)]
     public int MaxScheduleAheadDays { get; set; } = 366;
 

@@ -34,6 +34,7 @@ public static class ServiceConfiguration
         new("", "RECORDER_LEASE_SECONDS", "Recorder:LeaseSeconds", "with PostgreSQL: how long a dead worker's recordings wait before another worker takes them over (default 8)"),
         new("", "RECORDER_DEFAULT_MAX_DURATION_SECONDS", "Recorder:DefaultMaxDurationSeconds", "a recording's length when the request gives none (default 14400)"),
         new("", "RECORDER_MAX_DURATION_SECONDS", "Recorder:MaxDurationSeconds", "the longest maxDuration a request may ask for (default 86400)"),
+        new("", "RECORDER_SEGMENT_SECONDS", "Recorder:SegmentSeconds", "a recording starts a new segment (its own age file and file key) after this much media (default 3600; 10 to 86400)"),
         new("", "RECORDER_RATE_LIMIT_PER_SECOND", "Recorder:RateLimitPerSecond", "API requests per second per token (default 20, burst RECORDER_RATE_LIMIT_BURST=100)"),
         new("", "RECORDER_RATE_LIMIT_BURST", "Recorder:RateLimitBurst", "requests a token may make at once above the rate (default 100)"),
         new("", "RECORDER_WEBHOOK_RETRY_DELAYS", "Recorder:WebhookRetryDelaysSeconds", "comma-separated seconds between webhook attempts (default 5,30,120,600,1800,3600,7200,14400)"),

@@ -71,6 +71,7 @@ public sealed class RecordingLauncher
             "--bucket", _options.Bucket,
             "--prefix", _options.Prefix,
             "--duration", string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, Math.Ceiling(run.DurationSeconds))}s"),
+            "--segment", string.Create(CultureInfo.InvariantCulture, $"{_options.SegmentSeconds}s"),
             "--layout", recording.Layout,
             "--size", $"{recording.Width}x{recording.Height}",
             "--display-name", host.DisplayName.Length > 0 ? host.DisplayName : _options.DisplayName,

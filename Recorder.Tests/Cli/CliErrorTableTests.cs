@@ -69,6 +69,10 @@ public sealed class CliErrorTableTests : IDisposable
             @"recorder: error: --size 12: expected .*\nrecorder: hint: e\.g\. --size 1280x720\n" },
         { "record: a bad meeting URI before recording", "record --meeting zoom://meeting/1 -r {recipient} --bucket recordings", "endpoint", 2,
             @"recorder: error: --meeting: unknown meeting URI scheme 'zoom' \(known: synthetic, janus\)\nrecorder: hint: .*\n" },
+        { "record: a segment too short before recording", "record --meeting synthetic://?seconds=1 -r {recipient} --bucket recordings --segment 5s", "endpoint", 2,
+            @"recorder: error: --segment 5s: a segment lasts 10s to 24h\nrecorder: hint: e\.g\. --segment 10m\n" },
+        { "record: a segment that is not a duration", "record --meeting synthetic://?seconds=1 -r {recipient} --bucket recordings --segment soon", "endpoint", 2,
+            @"recorder: error: --segment soon: not a duration\nrecorder: hint: write durations as .*\n" },
         { "record: no credentials before recording", "record --meeting synthetic://?seconds=1 -r {recipient} --bucket recordings", "endpoint", 1, NoCredentials },
         // keygen
         { "keygen: into a folder that does not exist", "keygen -o {dir}/no/such/dir/k.txt", "none", 1, @"recorder: error: no such directory for {dir}/no/such/dir/k\.txt\nrecorder: hint: create the folder first, or give a path in one that exists\n" },
