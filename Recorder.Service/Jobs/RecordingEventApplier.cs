@@ -88,6 +88,7 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, long epoc
     public async Task EndAsync(RecordingState state, string? reason, string? error)
     {
         if (Interlocked.Exchange(ref _ended, 1) == 1) return;
+        await SettleBytesAsync().ConfigureAwait(false);
         var changed = await services.Store.SetStateAsync(recording.Id, state, services.Clock.GetUtcNow(), reason, error, CancellationToken.None, epoch)
             .ConfigureAwait(false);
         services.Metrics.RecordingEnded(recording.Id, state.Name());
@@ -100,6 +101,26 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, long epoc
         await PublishAsync(state == RecordingState.Completed ? WebhookEvents.RecordingCompleted : WebhookEvents.RecordingFailed, state,
             segments: current?.Segments.Select(Views.Of).ToArray(), videoFramesDropped: current?.VideoFramesDropped, endReason: reason, error: error)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An ended recording's size is what its stored segments hold: the progress figure counts one run's uploads only
+    /// (a take-over starts again from 0, and a short run may end before its first report).
+    /// </summary>
+    private async Task SettleBytesAsync()
+    {
+        try
+        {
+            var stored = await services.Store.GetRecordingAsync(recording.Id, CancellationToken.None).ConfigureAwait(false);
+            if (stored is null || stored.Segments.Count == 0) return;
+            var bytes = stored.Segments.Sum(s => s.Bytes);
+            if (bytes != stored.BytesUploaded)
+                await services.Store.SetProgressAsync(recording.Id, stored.VideoFramesDropped, bytes, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("recording {RecordingId}: could not store its final size: {Message}", recording.Id, e.Message);
+        }
     }
 
     /// <summary>The audit log's record of this recording (ids, the segment's object and hash; never the meeting URI).</summary>

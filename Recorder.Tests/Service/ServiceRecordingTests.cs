@@ -55,6 +55,15 @@ public sealed class ServiceRecordingTests(CephFixture ceph, ITestOutputHelper lo
         var stored = await ceph.ReadObjectAsync(uri);
         Assert.Equal(segment.GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(stored)));
         Assert.Equal(segment.GetProperty("bytes").GetInt64(), stored.Length);
+        // Its size, in the listing too (which carries no segments): what is stored, not the last progress report (a
+        // 4-s recording ends before its first).
+        Assert.Equal(stored.Length, recording.GetProperty("bytesUploaded").GetInt64());
+        using (var client = _service.Client(token))
+        using (var list = JsonDocument.Parse(await client.GetStringAsync("/recordings")))
+        {
+            var listed = list.RootElement.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("recordingId").GetString() == id);
+            Assert.Equal(stored.Length, listed.GetProperty("bytesUploaded").GetInt64());
+        }
         using var manifest = JsonDocument.Parse(await ceph.ReadObjectAsync(recording.GetProperty("manifest").GetString()!));
         Assert.Equal("completed", manifest.RootElement.GetProperty("state").GetString());
         Assert.Equal(segment.GetProperty("sha256").GetString(), manifest.RootElement.GetProperty("segments")[0].GetProperty("sha256").GetString());
