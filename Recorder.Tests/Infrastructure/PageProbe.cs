@@ -15,12 +15,13 @@ public sealed record PageProbe
 
 /// <summary>One action on a page: fill a field, click, give a file input a file, wait until an expression is true, or evaluate one into <see cref="PageVisit.Evaluated"/>.</summary>
 public sealed record PageStep(string Op, string? Selector = null, string? Value = null, string? Expression = null, string? Name = null,
-    string? Base64 = null, int? TimeoutMs = null)
+    string? Base64 = null, int? TimeoutMs = null, string? Describe = null)
 {
     public static PageStep Fill(string selector, string value) => new("fill", selector, value);
     public static PageStep Click(string selector) => new("click", selector);
     public static PageStep File(string selector, string name, byte[] content) => new("files", selector, Name: name, Base64: Convert.ToBase64String(content));
-    public static PageStep WaitFor(string expression, TimeSpan? timeout = null) =>
-        new("waitFor", Expression: expression, TimeoutMs: (int)(timeout ?? TimeSpan.FromSeconds(30)).TotalMilliseconds);
+    /// <param name="describe">An expression whose value a timeout's error shows (what the page was doing instead).</param>
+    public static PageStep WaitFor(string expression, TimeSpan? timeout = null, string? describe = null) =>
+        new("waitFor", Expression: expression, TimeoutMs: (int)(timeout ?? TimeSpan.FromSeconds(30)).TotalMilliseconds, Describe: describe);
     public static PageStep Evaluate(string name, string expression) => new("evaluate", Expression: expression, Name: name);
 }

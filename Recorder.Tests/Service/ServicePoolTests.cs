@@ -17,7 +17,8 @@ namespace Recorder.Tests.Service;
 /// </summary>
 [Collection(PostgresCollection.Name)]
 [Trait("Category", "Integration")]
-public sealed class ServicePoolTests(PostgresFixture postgres, CephFixture ceph, ITestOutputHelper log) : IDisposable
+public sealed class ServicePoolTests(PostgresFixture postgres, CephFixture ceph, HeadlessChromium chromium, ITestOutputHelper log)
+    : IClassFixture<HeadlessChromium>, IDisposable
 {
     /// <summary>The failover goal: the recording goes on in a new segment within this time of its worker's death.</summary>
     private const double FailoverGoalSeconds = 15;
@@ -159,6 +160,39 @@ public sealed class ServicePoolTests(PostgresFixture postgres, CephFixture ceph,
 
         // Nothing is left half-done: no upload open, no tail piece.
         await AssertNothingPendingAsync(pool.Bucket);
+
+        // The page on the surviving worker plays it through: the first segment (its whole fragments, when truncated),
+        // over the gap, and the second to the end.
+        var end = segments[^1].GetProperty("mediaStartSeconds").GetDouble() + segments[^1].GetProperty("durationSeconds").GetDouble();
+        await AssertPlaysThroughInTheBrowserAsync(pool.Workers.Single(w => !w.HasExited).Url, token, id, hostKey, segments.Count, end);
+    }
+
+    private async Task AssertPlaysThroughInTheBrowserAsync(string serviceUrl, string token, string id, string identityFile, int segments, double end)
+    {
+        const string video = "document.getElementById('player')";
+        var visit = await chromium.OpenAsync(new Uri(serviceUrl + Recorder.Service.Web.PlaybackPage.Path), new PageProbe
+        {
+            Steps =
+            [
+                .. Web.PlaybackSetup.SignInAndPlay(token, id, identityFile),
+                PageStep.WaitFor($"{video}.currentTime > 0.5 || !document.getElementById('error').hidden", TimeSpan.FromSeconds(60)),
+                PageStep.Evaluate("rate", $"{video}.playbackRate = 8"),
+                PageStep.WaitFor($"{video}.ended || !document.getElementById('error').hidden", TimeSpan.FromSeconds(60), describe:
+                    $"(() => {{ const v = {video}, b = v.buffered, r = []; for (let i = 0; i < b.length; i++) r.push([b.start(i), b.end(i)]); " +
+                    "return { time: v.currentTime, duration: v.duration, readyState: v.readyState, paused: v.paused, buffered: r, " +
+                    "state: document.getElementById('state').innerText }; })()"),
+            ],
+            Evaluate = [$"{video}.currentTime", $"{video}.getVideoPlaybackQuality().totalVideoFrames", "document.getElementById('error').hidden"],
+            Text = ["#error", "#state"],
+        });
+        var (time, frames) = (visit.Evaluated[$"{video}.currentTime"].GetDouble(), visit.Evaluated[$"{video}.getVideoPlaybackQuality().totalVideoFrames"].GetInt32());
+        log.WriteLine($"page: played to {time:0.00} s of {end:0.00} s, {frames} frames decoded; state '{visit.Text["#state"]}', error '{visit.Text["#error"]}'");
+        Assert.True(visit.Evaluated["document.getElementById('error').hidden"].GetBoolean(), visit.Text["#error"]);
+        Assert.Empty(visit.PageErrors);
+        Assert.InRange(time, end - 0.5, end + 0.5);
+        Assert.True(frames > 100, $"only {frames} frames decoded");
+        for (var n = 1; n <= segments; n++)
+            Assert.Contains(visit.Requests, r => r.Url.EndsWith($"/segments/{n}", StringComparison.Ordinal));
     }
 
     [Fact]

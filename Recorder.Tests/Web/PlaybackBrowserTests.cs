@@ -31,16 +31,6 @@ public sealed class PlaybackBrowserTests(CephFixture ceph, HeadlessChromium chro
 
     private Uri Page => new(_setup.Service.Url + PlaybackPage.Path);
 
-    private IEnumerable<PageStep> SignInAndPick(string identityFile) =>
-    [
-        PageStep.Fill("#token", _setup.Token),
-        PageStep.Click("#signin button[type=submit]"),
-        PageStep.WaitFor("Number(document.body.dataset.listed) >= 1"),
-        PageStep.File("#identity", "host.key", File.ReadAllBytes(identityFile)),
-        PageStep.WaitFor("document.body.dataset.identity === 'loaded' || !document.getElementById('error').hidden"),
-        PageStep.Click($"button[data-action=play][data-recording='{_setup.RecordingId}']"),
-    ];
-
     [Fact]
     public async Task A_recording_plays_with_the_hosts_key_seeks_by_fragment_and_the_key_is_in_no_request()
     {
@@ -56,7 +46,7 @@ public sealed class PlaybackBrowserTests(CephFixture ceph, HeadlessChromium chro
         {
             Steps =
             [
-                .. SignInAndPick(_setup.IdentityFile),
+                .. _setup.SignInAndPlay(_setup.IdentityFile),
                 PageStep.WaitFor($"{Video}.currentTime > 2 && {Video}.getVideoPlaybackQuality().totalVideoFrames > 0", TimeSpan.FromSeconds(60)),
                 PageStep.Evaluate("played", $"({{ time: {Video}.currentTime, frames: {Video}.getVideoPlaybackQuality().totalVideoFrames, " +
                     $"audioBytes: {Video}.webkitAudioDecodedByteCount, firstFrameMs: {Video}.dataset.firstFrameMs ?? null }})"),
@@ -89,15 +79,7 @@ public sealed class PlaybackBrowserTests(CephFixture ceph, HeadlessChromium chro
         Assert.True(played.GetProperty("audioBytes").GetInt64() > 0, "no audio was decoded");
 
         // Each participant's tile shows its colour (the top of the tile: its moving square stays below).
-        var colours = visit.Evaluated["tiles"].EnumerateArray().Select(c => c.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
-        var meeting = SyntheticMeetingOptions.Parse(new Uri($"synthetic://?participants={PlaybackSetup.Participants}"));
-        for (var p = 0; p < PlaybackSetup.Participants; p++)
-        {
-            var expected = new SyntheticParticipant(meeting, p).Color;
-            var (r, g, b) = (colours[p][0], colours[p][1], colours[p][2]);
-            Assert.True(Math.Abs(r - expected.R) < 35 && Math.Abs(g - expected.G) < 35 && Math.Abs(b - expected.B) < 35,
-                $"tile {p + 1}: expected about {expected}, got ({r:0},{g:0},{b:0})");
-        }
+        AssertTileColours(visit.Evaluated["tiles"], "");
 
         // The seek to 10 s landed in the fragment that holds 10 s, and the video went on decoding frames from there.
         var seeked10 = visit.Evaluated["seeked10"];
@@ -135,7 +117,7 @@ public sealed class PlaybackBrowserTests(CephFixture ceph, HeadlessChromium chro
         {
             Steps =
             [
-                .. SignInAndPick(otherKey),
+                .. _setup.SignInAndPlay(otherKey),
                 PageStep.WaitFor("!document.getElementById('error').hidden", TimeSpan.FromSeconds(60)),
             ],
             Text = ["#error"],
@@ -159,8 +141,22 @@ public sealed class PlaybackBrowserTests(CephFixture ceph, HeadlessChromium chro
         return [.. segment.GetProperty("fragments").EnumerateArray().Select(f => f[0].GetDouble()), segment.GetProperty("durationSeconds").GetDouble()];
     }
 
+    /// <summary>Each participant's tile (as <see cref="TileColours"/> read them) shows its synthetic camera's colour, within ±35.</summary>
+    internal static void AssertTileColours(JsonElement tiles, string where)
+    {
+        var colours = tiles.EnumerateArray().Select(c => c.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        var meeting = SyntheticMeetingOptions.Parse(new Uri($"synthetic://?participants={PlaybackSetup.Participants}"));
+        for (var p = 0; p < PlaybackSetup.Participants; p++)
+        {
+            var expected = new SyntheticParticipant(meeting, p).Color;
+            var (r, g, b) = (colours[p][0], colours[p][1], colours[p][2]);
+            Assert.True(Math.Abs(r - expected.R) < 35 && Math.Abs(g - expected.G) < 35 && Math.Abs(b - expected.B) < 35,
+                $"tile {p + 1}{where}: expected about {expected}, got ({r:0},{g:0},{b:0})");
+        }
+    }
+
     /// <summary>An expression: the video's current frame drawn on a canvas, and the mean RGB of a patch at the top of each tile.</summary>
-    private static string TileColours(IReadOnlyList<Rect> tiles)
+    internal static string TileColours(IReadOnlyList<Rect> tiles)
     {
         var patches = string.Join(",", tiles.Select(t => $"[{t.X + t.Width / 8},{t.Y + t.Height / 16},{t.Width / 4},{t.Height / 10}]"));
         return $"(() => {{ const v = {Video}; const c = document.createElement('canvas'); c.width = v.videoWidth; c.height = v.videoHeight; " +
@@ -170,7 +166,7 @@ public sealed class PlaybackBrowserTests(CephFixture ceph, HeadlessChromium chro
     }
 
     /// <summary>The identity as text (AGE-SECRET-KEY-1…), and its 32 secret bytes raw (Latin-1), in hex and in base64 (standard and URL-safe, padded or not).</summary>
-    private static string[] IdentityForms(string identityFile)
+    internal static string[] IdentityForms(string identityFile)
     {
         var line = File.ReadAllLines(identityFile).Single(l => l.StartsWith("AGE-SECRET-KEY-1", StringComparison.Ordinal));
         Assert.True(Bech32.TryDecode(line, out _, out var raw));

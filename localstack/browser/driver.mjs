@@ -13,7 +13,8 @@
 // "steps" act on the page after its load event, in order, before the probes above:
 //   {"op":"fill","selector":"#token","value":"…"}   {"op":"click","selector":"button"}
 //   {"op":"files","selector":"input[type=file]","name":"host.key","base64":"…"}
-//   {"op":"waitFor","expression":"document.body.dataset.ready === 'true'","timeoutMs":30000}   (fails the command on timeout)
+//   {"op":"waitFor","expression":"document.body.dataset.ready === 'true'","timeoutMs":30000}   (fails the command on timeout;
+//                                                      with "describe": an expression whose value the failure shows)
 //   {"op":"evaluate","expression":"video.currentTime","name":"before seek"}                     (into "evaluated")
 // Every request is reported with all its headers and its body (base64), for tests that check what a page sends.
 // A command that fails answers {"id":…,"error":"…"}. The end of stdin closes the browser, and then this process ends.
@@ -97,7 +98,10 @@ async function act(page, step, evaluated) {
       const until = Date.now() + (step.timeoutMs ?? 30000);
       for (;;) {
         if (await page.evaluate(step.expression)) return undefined;
-        if (Date.now() > until) throw new Error(`timed out after ${step.timeoutMs ?? 30000} ms waiting for ${step.expression}`);
+        if (Date.now() > until) {
+          const seen = step.describe ? `; then ${step.describe} = ${JSON.stringify(await page.evaluate(step.describe).catch((e) => String(e)))}` : '';
+          throw new Error(`timed out after ${step.timeoutMs ?? 30000} ms waiting for ${step.expression}${seen}`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }

@@ -19,13 +19,17 @@ export function headerLength(bytes) {
   return -1;
 }
 
-/** The layout of one stored segment: its size and where its payload starts. */
+/**
+ * The layout of one stored segment: its size and where its payload starts. A truncated segment (its worker died; it
+ * has no final chunk) counts only its whole chunks: a last piece cut inside a chunk cannot be authenticated.
+ */
 export class PayloadLayout {
-  constructor(fileBytes, headerBytes) {
+  constructor(fileBytes, headerBytes, truncated = false) {
     this.fileBytes = fileBytes;
     this.payloadStart = headerBytes + NONCE_BYTES;
+    const sealed = (fileBytes - this.payloadStart) / SEALED_CHUNK_BYTES;
     // An empty plaintext is one empty final chunk (a tag alone).
-    this.chunkCount = Math.max(1, Math.ceil((fileBytes - this.payloadStart) / SEALED_CHUNK_BYTES));
+    this.chunkCount = truncated ? Math.max(0, Math.floor(sealed)) : Math.max(1, Math.ceil(sealed));
   }
 
   /** The chunk that holds plaintext byte `offset`. */

@@ -68,7 +68,6 @@ ui.signout.addEventListener('click', () => {
   api = null;
   clearTimeout(nextRefresh);
   completedDetails.clear();
-  seenLive.clear();
   player?.close();
   document.body.dataset.signedIn = 'false';
   ui.rows.replaceChildren();
@@ -105,16 +104,14 @@ function isLive(recording) {
   return LIVE_STATES.includes(recording.state) || (recording.state === 'scheduled' && Date.parse(recording.startAt) - Date.now() < 60_000);
 }
 
-// The listing carries no segments, and its bytesUploaded is the last progress a recording reported (none for a short
-// one): for a completed recording that reported none, or that this page saw under way, the page asks once for the
-// whole recording (GET /recordings/{id}), whose segments give its size.
+// The listing carries no segments; its bytesUploaded is the progress so far, and once a recording has ended, what its
+// stored segments hold. Only a completed recording listed without a size (made by a service before it stored the
+// final size) costs one more request (GET /recordings/{id}), whose segments give it.
 const completedDetails = new Map();
-const seenLive = new Set();
 
 function withSize(current, recording) {
   const id = recording.recordingId;
-  if (isLive(recording)) seenLive.add(id);
-  if (recording.state !== 'completed' || recording.segments?.length || (recording.bytesUploaded && !seenLive.has(id))) return recording;
+  if (recording.state !== 'completed' || recording.segments?.length || recording.bytesUploaded) return recording;
   if (!completedDetails.has(id)) {
     completedDetails.set(id, current.json('GET', `/recordings/${encodeURIComponent(id)}`).catch(() => {
       completedDetails.delete(id); // asked again at the next refresh

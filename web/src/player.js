@@ -2,9 +2,10 @@
 // worker), its init segment, then its fragments in order, fetched by range in whole age chunks, decrypted in the
 // worker and appended. A seek outside what is buffered starts again at the fragment that holds the target (the
 // manifest's fragment index). Memory stays bounded: at most AHEAD_SECONDS are buffered ahead and what was played
-// more than BEHIND_SECONDS ago is removed.
+// more than BEHIND_SECONDS ago is removed. A truncated segment (its worker died) plays its whole fragments; the media
+// missing before the next segment (the take-over's gap) is jumped over.
 import { CHUNK_BYTES, PayloadLayout, headerLength } from './age-stream.js';
-import { mimeTypeOf } from './mp4.js';
+import { mimeTypeOf, wholeFragmentsEnd } from './mp4.js';
 
 const AHEAD_SECONDS = 30;
 const BEHIND_SECONDS = 20;
@@ -12,6 +13,10 @@ const FIRST_BATCH_CHUNKS = 2;
 const BATCH_CHUNKS = 8;
 const HEADER_GUESS_BYTES = 4096;
 const MAX_HEADER_BYTES = 64 * 1024;
+// Playback stalled this close to the end of what is buffered, with more buffered later: a gap between segments.
+// Chromium stalls short of a range's end (0.5 s at 8x speed), and the pump appends in order, so a later range is
+// never the rest of this one.
+const GAP_SLACK_SECONDS = 3;
 
 export class Player {
   /** `onState(text)` reports progress for the page; `onError(error)` a failure that stopped playback. */
@@ -21,6 +26,7 @@ export class Player {
     this.running = Promise.resolve();
     this.controller = null;
     this.onSeeking = () => this.seeked();
+    this.onWaiting = () => this.jumpGap();
   }
 
   /** Opens a recording and starts fetching from its beginning; resolves once the first segment is ready to play. */
@@ -58,6 +64,7 @@ export class Player {
     const last = this.segments[this.segments.length - 1];
     this.mediaSource.duration = last.start + last.duration;
     this.video.addEventListener('seeking', this.onSeeking);
+    this.video.addEventListener('waiting', this.onWaiting);
     this.startAt(0);
   }
 
@@ -65,6 +72,7 @@ export class Player {
     this.generation++;
     this.controller?.abort();
     this.video.removeEventListener('seeking', this.onSeeking);
+    this.video.removeEventListener('waiting', this.onWaiting);
     if (this.objectUrl) {
       this.video.removeAttribute('src');
       this.video.load();
@@ -117,16 +125,22 @@ export class Player {
       await this.append(segment.init);
       let offset = s === firstSegment ? firstOffset : segment.fragments[0][1];
       let batch = FIRST_BATCH_CHUNKS;
+      // A truncated segment's tail (from its last listed fragment on) is fetched as one piece and cut after its last whole fragment.
+      const tail = segment.truncated ? segment.fragments[segment.fragments.length - 1][1] : null;
+      const tailChunk = tail === null ? Infinity : segment.layout.chunkOf(tail);
       while (offset < this.plaintextEnd(segment)) {
         await this.waitForRoom(generation);
         if (generation !== this.generation) return;
         const firstChunk = segment.layout.chunkOf(offset);
-        const lastChunk = Math.min(segment.layout.chunkCount - 1, firstChunk + batch - 1);
+        const inTail = firstChunk >= tailChunk;
+        const lastChunk = inTail ? segment.layout.chunkCount - 1 : Math.min(segment.layout.chunkCount - 1, firstChunk + batch - 1, tailChunk - 1);
         const plaintext = await this.chunks(segment, firstChunk, lastChunk, signal);
         if (generation !== this.generation) return;
         this.onState(`playing segment ${segment.number}`);
-        await this.append(plaintext.subarray(offset - firstChunk * CHUNK_BYTES));
-        offset = (lastChunk + 1) * CHUNK_BYTES;
+        const base = firstChunk * CHUNK_BYTES;
+        await this.append(plaintext.subarray(offset - base, inTail ? wholeFragmentsEnd(plaintext, tail - base) : plaintext.length));
+        this.jumpGap();
+        offset = inTail ? Infinity : (lastChunk + 1) * CHUNK_BYTES;
         batch = BATCH_CHUNKS;
       }
     }
@@ -151,7 +165,8 @@ export class Player {
     }
     if (length < 0 || length + 16 > head.length) throw new Error(`segment ${segment.number} does not start with an age header`);
     await this.decryptor.open(segment.key, head.slice(0, length + 16));
-    segment.layout = new PayloadLayout(segment.bytes, length);
+    segment.layout = new PayloadLayout(segment.bytes, length, segment.truncated);
+    if (segment.layout.chunkCount === 0) throw new Error(`segment ${segment.number} holds no whole chunk to play`);
     const lastInitChunk = Math.max(segment.layout.chunkOf(segment.initBytes - 1), Math.min(segment.layout.chunkCount - 1, FIRST_BATCH_CHUNKS - 1));
     const plaintext = await this.chunks(segment, 0, lastInitChunk, signal);
     segment.init = plaintext.slice(0, segment.initBytes);
@@ -170,6 +185,23 @@ export class Player {
     const { plaintext } = await this.decryptor.decrypt(segment.key, first, finalChunk, sealed);
     this.cache = { key: segment.key, first, last, plaintext };
     return plaintext;
+  }
+
+  /**
+   * Playback waits at the end of a buffered range while a later one is buffered: media is missing between two
+   * segments (a worker died and another took the recording over), so it goes on where the next one starts.
+   */
+  jumpGap() {
+    const ranges = this.sourceBuffer?.buffered;
+    if (!ranges || this.video.seeking || this.video.readyState >= HTMLMediaElement.HAVE_FUTURE_DATA) return;
+    const now = this.video.currentTime;
+    for (let i = 0; i < ranges.length; i++) {
+      if (ranges.start(i) > now) {
+        const stalledAtEnd = i === 0 || ranges.end(i - 1) - now < GAP_SLACK_SECONDS;
+        if (stalledAtEnd) this.video.currentTime = ranges.start(i);
+        return;
+      }
+    }
   }
 
   isBuffered(time) {
