@@ -4,7 +4,7 @@
 // manifest's fragment index). Memory stays bounded: at most AHEAD_SECONDS are buffered ahead and what was played
 // more than BEHIND_SECONDS ago is removed. A truncated segment (its worker died) plays its whole fragments; the media
 // missing before the next segment (the take-over's gap) is jumped over.
-import { CHUNK_BYTES, PayloadLayout, headerLength } from './age-stream.js';
+import { CHUNK_BYTES, SEALED_CHUNK_BYTES, PayloadLayout, headerLength } from './age-stream.js';
 import { mimeTypeOf, wholeFragmentsEnd } from './mp4.js';
 
 const AHEAD_SECONDS = 30;
@@ -34,6 +34,11 @@ export class Player {
     this.close();
     const generation = ++this.generation;
     this.recordingId = recordingId;
+    // The MediaSource opens while the manifest and the first segment's head are fetched and decrypted.
+    const mediaSource = this.mediaSource = new MediaSource();
+    const sourceOpen = new Promise((resolve) => mediaSource.addEventListener('sourceopen', resolve, { once: true }));
+    this.objectUrl = URL.createObjectURL(mediaSource);
+    this.video.src = this.objectUrl;
     this.onState('reading the manifest');
     const manifest = await this.api.json('GET', `/recordings/${encodeURIComponent(recordingId)}/manifest`);
     this.segments = manifest.segments.filter((s) => s.initSegmentBytes > 0 && s.fragments?.length > 0).map((s) => ({
@@ -55,10 +60,8 @@ export class Player {
     if (!MediaSource.isTypeSupported(type)) throw new Error(`this browser cannot play ${type}`);
     if (generation !== this.generation) return;
 
-    this.mediaSource = new MediaSource();
-    this.objectUrl = URL.createObjectURL(this.mediaSource);
-    this.video.src = this.objectUrl;
-    await new Promise((resolve) => this.mediaSource.addEventListener('sourceopen', resolve, { once: true }));
+    await sourceOpen;
+    if (generation !== this.generation) return;
     this.sourceBuffer = this.mediaSource.addSourceBuffer(type);
     this.sourceBuffer.mode = 'segments';
     const last = this.segments[this.segments.length - 1];
@@ -154,12 +157,17 @@ export class Player {
     return segment.layout.chunkCount * CHUNK_BYTES;
   }
 
-  /** Reads a segment's header, has the worker unwrap its file key, and decrypts its init segment (once per segment). */
+  /**
+   * Reads a segment's header, has the worker unwrap its file key, and decrypts its init segment (once per segment).
+   * One request usually does: the header (a few hundred bytes) is read with the first chunks, which hold the init
+   * segment and the first fragment.
+   */
   async openSegment(segment, signal) {
     if (segment.layout) return;
-    let head = await this.api.range(this.recordingId, segment.number, 0, Math.min(segment.bytes, HEADER_GUESS_BYTES) - 1, signal);
+    const guess = HEADER_GUESS_BYTES + FIRST_BATCH_CHUNKS * SEALED_CHUNK_BYTES;
+    let head = await this.api.range(this.recordingId, segment.number, 0, Math.min(segment.bytes, guess) - 1, signal);
     let length = headerLength(head);
-    if (length < 0 && segment.bytes > HEADER_GUESS_BYTES) {
+    if (length < 0 && segment.bytes > guess) {
       head = await this.api.range(this.recordingId, segment.number, 0, Math.min(segment.bytes, MAX_HEADER_BYTES) - 1, signal);
       length = headerLength(head);
     }
@@ -168,18 +176,22 @@ export class Player {
     segment.layout = new PayloadLayout(segment.bytes, length, segment.truncated);
     if (segment.layout.chunkCount === 0) throw new Error(`segment ${segment.number} holds no whole chunk to play`);
     const lastInitChunk = Math.max(segment.layout.chunkOf(segment.initBytes - 1), Math.min(segment.layout.chunkCount - 1, FIRST_BATCH_CHUNKS - 1));
-    const plaintext = await this.chunks(segment, 0, lastInitChunk, signal);
+    const [, to] = segment.layout.ciphertextRange(0, lastInitChunk);
+    const plaintext = await this.chunks(segment, 0, lastInitChunk, signal, to < head.length ? head : null);
     segment.init = plaintext.slice(0, segment.initBytes);
   }
 
-  /** Plaintext of chunks [first, last] of a segment; the last range read is kept, since the init and the first fragment share chunks. */
-  async chunks(segment, first, last, signal) {
+  /**
+   * Plaintext of chunks [first, last] of a segment, fetched unless `fetched` (the segment's bytes from 0) holds them;
+   * the last range read is kept, since the init and the first fragment share chunks.
+   */
+  async chunks(segment, first, last, signal, fetched = null) {
     const cached = this.cache;
     if (cached && cached.key === segment.key && cached.first <= first && last <= cached.last) {
       return cached.plaintext.subarray((first - cached.first) * CHUNK_BYTES, (last + 1 - cached.first) * CHUNK_BYTES);
     }
     const [from, to] = segment.layout.ciphertextRange(first, last);
-    const sealed = await this.api.range(this.recordingId, segment.number, from, to, signal);
+    const sealed = fetched ? fetched.slice(from, to + 1) : await this.api.range(this.recordingId, segment.number, from, to, signal);
     if (sealed.length !== to - from + 1) throw new Error(`segment ${segment.number}: the service sent ${sealed.length} bytes for ${to - from + 1}`);
     const finalChunk = segment.truncated ? -1 : segment.layout.chunkCount - 1;
     const { plaintext } = await this.decryptor.decrypt(segment.key, first, finalChunk, sealed);
