@@ -25,7 +25,7 @@ internal abstract class RangedObject : IDisposable
             var uri = S3Uri.Parse(location);
             try
             {
-                return new S3Object(await ObjectRangeReader.OpenAsync(context.Services.Store, uri.Bucket, uri.Key, cancellationToken: ct));
+                return new S3Object(await ObjectRangeReader.OpenAsync(context.Services.Store, uri.Bucket, uri.Key, IO.InputSource.ReadOptions, ct));
             }
             catch (StorageException e) when (e.ErrorCode == "NoSuchKey")
             {

@@ -28,7 +28,7 @@ public sealed class ObjectRangeReader
         ArgumentNullException.ThrowIfNull(store);
         options ??= new SeekableReadOptions();
         options.Validate();
-        var retry = new TransientRetry(options.OutageWindow, options.RetryInitialDelay, options.RetryMaxDelay);
+        var retry = new TransientRetry(options.OpenOutageWindow ?? options.OutageWindow, options.RetryInitialDelay, options.RetryMaxDelay);
         var stored = await retry.ExecuteAsync($"s3://{bucket}/{key}: HeadObject",
             ct => store.HeadObjectAsync(bucket, key, ct), cancellationToken).ConfigureAwait(false)
             ?? throw new StorageException($"s3://{bucket}/{key}: no such object") { Bucket = bucket, Key = key, ErrorCode = "NoSuchKey", StatusCode = 404 };

@@ -14,6 +14,13 @@ public sealed record SeekableReadOptions
     public int ReadAheadBlocks { get; init; } = 4;
 
     public TimeSpan OutageWindow { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long the opening HEAD retries an S3 that cannot be reached; null: <see cref="OutageWindow"/>. Before
+    /// anything has been read, a command line tool does better to say soon that the endpoint is wrong or down.
+    /// </summary>
+    public TimeSpan? OpenOutageWindow { get; init; }
+
     public TimeSpan RetryInitialDelay { get; init; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -21,7 +28,7 @@ public sealed record SeekableReadOptions
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BlockSizeBytes, nameof(BlockSizeBytes));
         ArgumentOutOfRangeException.ThrowIfNegative(ReadAheadBlocks, nameof(ReadAheadBlocks));
-        if (OutageWindow <= TimeSpan.Zero || RetryInitialDelay <= TimeSpan.Zero || RetryMaxDelay < RetryInitialDelay)
-            throw new ArgumentException("OutageWindow and RetryInitialDelay must be positive, RetryMaxDelay at least RetryInitialDelay");
+        if (OutageWindow <= TimeSpan.Zero || OpenOutageWindow <= TimeSpan.Zero || RetryInitialDelay <= TimeSpan.Zero || RetryMaxDelay < RetryInitialDelay)
+            throw new ArgumentException("OutageWindow, OpenOutageWindow and RetryInitialDelay must be positive, RetryMaxDelay at least RetryInitialDelay");
     }
 }

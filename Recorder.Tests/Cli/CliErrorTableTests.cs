@@ -11,13 +11,16 @@ namespace Recorder.Tests.Cli;
 /// {file} an age file for {key}, {cut} that file cut inside its payload, {cutHeader}
 /// cut inside its header, {plain} a plain file, {dir} the folder, {port} a loopback
 /// port nothing listens on. Environments: "none" (no variables), "endpoint" (an S3
-/// endpoint and no credentials), "service" (RECORDER_URL at {port} and a token).
+/// endpoint and no credentials), "dead" (an S3 endpoint nothing listens on, with
+/// credentials), "service" (RECORDER_URL at {port} and a token).
 /// </summary>
 public sealed class CliErrorTableTests : IDisposable
 {
     private const string BucketRule = @"recorder: hint: bucket names are 3-63 characters of lowercase letters, digits, '-' and '\.', starting and ending with a letter or digit\n";
     private const string NoCredentials = @"recorder: error: no AWS credentials for the S3 server at http://127\.0\.0\.1:{port}\n"
         + @"recorder: hint: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY \(and AWS_SESSION_TOKEN for temporary credentials\), or AWS_PROFILE\n";
+    private const string NoServer = @"recorder: error: cannot connect to S3 at http://127\.0\.0\.1:{port}: connection refused \(\d+ attempts in 10 s\)\n"
+        + @"recorder: hint: check AWS_ENDPOINT_URL_S3 and that the S3 server is running\n";
     private const string WrongKey = @"recorder: error: no identity matched any of the file's recipients\n"
         + @"recorder: error: the file is encrypted for: x25519:{fingerprint}\n"
         + @"recorder: error: the identities given are: x25519:{otherFingerprint}\n"
@@ -41,6 +44,9 @@ public sealed class CliErrorTableTests : IDisposable
         { "decrypt: a bucket name too short", "decrypt -i {key} s3://ab/x.age", "endpoint", 2,
             @"recorder: error: s3://ab/x\.age: 'ab' is not a valid S3 bucket name: it has 2 characters\n" + BucketRule },
         { "decrypt: no credentials", "decrypt -i {key} s3://recordings/x.age", "endpoint", 1, NoCredentials },
+        // no S3 server where AWS_ENDPOINT_URL_S3 points: said after 10 s of retries, not the 2-minute outage window
+        { "decrypt: no S3 server there", "decrypt -i {key} -o {dir}/out.bin s3://recordings/x.age", "dead", 1, NoServer },
+        { "decrypt --from/--to: no S3 server there", "decrypt -i {key} --from 10s --to 20s -o {dir}/out.mp4 s3://recordings/r/manifest.json", "dead", 1, NoServer },
         { "decrypt: a file cut inside its header", "decrypt -i {key} -o {dir}/out.bin {cutHeader}", "none", 1,
             @"recorder: error: invalid age header: .*\nrecorder: hint: is it an age file\? it may be cut short inside its header, or another format \('recorder inspect' shows what it can read\)\n" },
         { "decrypt: a file cut inside its payload is a partial result", "decrypt -i {key} -o {dir}/out.bin {cut}", "none", 4,
@@ -101,6 +107,10 @@ public sealed class CliErrorTableTests : IDisposable
         {
             "none" => new Dictionary<string, string?>(),
             "endpoint" => new Dictionary<string, string?> { ["AWS_ENDPOINT_URL_S3"] = $"http://127.0.0.1:{port}" },
+            "dead" => new Dictionary<string, string?>
+            {
+                ["AWS_ENDPOINT_URL_S3"] = $"http://127.0.0.1:{port}", ["AWS_ACCESS_KEY_ID"] = "test-key-id", ["AWS_SECRET_ACCESS_KEY"] = "test-secret", ["AWS_REGION"] = "us-east-1",
+            },
             "service" => new Dictionary<string, string?> { ["RECORDER_URL"] = $"http://127.0.0.1:{port}", ["RECORDER_TOKEN"] = "rec_tokenvalue_0123456789abcdef" },
             _ => throw new ArgumentOutOfRangeException(nameof(environment)),
         };
