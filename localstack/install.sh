@@ -5,7 +5,7 @@
 #   localstack/install.sh            # everything the tests and the demo use
 #   localstack/install.sh ceph age   # only some components
 #
-# Components: base (curl, time, strace, ssh-keygen, python3), ffmpeg, age, ceph (single-node RADOS
+# Components: base (curl, time, strace, ssh-keygen, python3, zsh for the completion test), ffmpeg, age, ceph (single-node RADOS
 # Gateway: the local S3), janus (Janus WebRTC Gateway 1.1.2: a real meeting
 # server; the package's own service is not started here, janus-start.sh runs
 # private instances), aot (clang and zlib, which .NET's ahead-of-time compiler
@@ -17,7 +17,7 @@
 set -euo pipefail
 
 declare -A PACKAGES=(
-  [base]="ca-certificates curl time strace uuid-runtime procps iproute2 openssh-client python3"
+  [base]="ca-certificates curl time strace uuid-runtime procps iproute2 openssh-client python3 zsh"
   [ffmpeg]="ffmpeg"
   [age]="age"
   [ceph]="ceph-mon ceph-osd radosgw ceph-common"

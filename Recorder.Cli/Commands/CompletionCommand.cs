@@ -25,7 +25,7 @@ public sealed class CompletionCommand : ICliCommand
         _recorder_complete() {
             local line="${BUFFER[1,$CURSOR]}"
             local -a found
-            found=("${(@f)$("${words[1]:-recorder}" "[suggest:${#line}]" "$line" 2>/dev/null)}")
+            found=(${(f)"$("${words[1]:-recorder}" "[suggest:${#line}]" "$line" 2>/dev/null)"})
             compadd -- $found
         }
         compdef _recorder_complete recorder

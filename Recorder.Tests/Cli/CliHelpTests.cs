@@ -88,6 +88,45 @@ public sealed class CliHelpTests
         }
     }
 
+    /// <summary>
+    /// zsh (Debian's): the script registers with the real completion system (compinit), and its function, run with
+    /// compadd replaced by a stand-in that prints what it is given (compadd is a builtin only a completion widget may
+    /// call), offers what the real program suggests, and nothing (not an empty word) when there is nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("recorder legal-hold re", "release\n")]
+    [InlineData("recorder dec", "decrypt\n")]
+    [InlineData("recorder zzz", "")]
+    public async Task The_zsh_completion_script_registers_with_compinit_and_completes_through_the_real_program(string line, string expected)
+    {
+        var launcher = RepositoryPaths.RecorderLauncher;
+        var script = await CliRunner.RunAsync(["completion", "zsh"]);
+        Assert.Equal(0, script.ExitCode);
+        var file = Path.Combine(Path.GetTempPath(), $"recorder-completion-{Guid.NewGuid():N}.zsh");
+        await File.WriteAllBytesAsync(file, script.StandardOutput);
+        var environment = new Dictionary<string, string?> { ["PATH"] = $"{Path.GetDirectoryName(launcher)}:/usr/bin:/bin" };
+        try
+        {
+            // -f: no startup files; compinit -D: no dump file written.
+            var registered = await ProcessRunner.RunAsync("zsh",
+                ["-f", "-c", $"autoload -Uz compinit && compinit -u -D && source '{file}' && print -r -- $_comps[recorder]"], TimeSpan.FromMinutes(1), environment);
+            Assert.Equal((0, "", "_recorder_complete\n"), (registered.ExitCode, registered.StandardError, registered.StandardOutput));
+
+            var words = string.Join(' ', line.Split(' ').Select(w => $"'{w}'"));
+            var completed = await ProcessRunner.RunAsync("zsh",
+            [
+                "-f", "-c",
+                $"compdef() {{ :; }}; compadd() {{ [[ $1 == -- ]] && shift; (( $# )) && print -rl -- \"$@\"; return 0; }}; source '{file}'; " +
+                $"BUFFER='{line}'; CURSOR={line.Length}; words=({words}); _recorder_complete",
+            ], TimeSpan.FromMinutes(1), environment);
+            Assert.Equal((0, "", expected), (completed.ExitCode, completed.StandardError, completed.StandardOutput));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public void The_unexpected_remainder_says_what_failed_and_how_to_see_more_never_a_bare_type()
     {
