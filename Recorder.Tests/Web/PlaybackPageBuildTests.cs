@@ -9,6 +9,8 @@ namespace Recorder.Tests.Web;
 /// web/src: npm ci from web/package-lock.json (esbuild, age-encryption, @noble/ciphers, @scure/base at exact
 /// versions), then web/build.mjs into a fresh folder, byte for byte.
 /// </summary>
+/// <remarks>In the Ceph collection (one class at a time) though it needs no S3: its npm ci replaces web/node_modules, which <see cref="PlaybackElsewhereTests"/> builds from.</remarks>
+[Collection(CephCollection.Name)]
 [Trait("Category", "Integration")]
 public sealed class PlaybackPageBuildTests(ITestOutputHelper log) : IDisposable
 {
