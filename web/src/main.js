@@ -68,6 +68,7 @@ ui.signout.addEventListener('click', () => {
   api = null;
   clearTimeout(nextRefresh);
   completedDetails.clear();
+  seenLive.clear();
   player?.close();
   document.body.dataset.signedIn = 'false';
   ui.rows.replaceChildren();
@@ -104,14 +105,18 @@ function isLive(recording) {
   return LIVE_STATES.includes(recording.state) || (recording.state === 'scheduled' && Date.parse(recording.startAt) - Date.now() < 60_000);
 }
 
-// The listing carries no segments; its bytesUploaded is the progress so far, and once a recording has ended, what its
-// stored segments hold. Only a completed recording listed without a size (made by a service before it stored the
-// final size) costs one more request (GET /recordings/{id}), whose segments give it.
+// The listing carries no segments: its duration is the wall time from recording to completed, and its bytesUploaded
+// the progress so far (the stored size once a recording has ended). For a recording this page saw under way, or
+// listed without a size, the page asks once, when it has completed, for the whole recording (GET /recordings/{id}),
+// whose segments give the media's duration and size. (Not for every completed recording: a long list would spend
+// the token's request rate.)
 const completedDetails = new Map();
+const seenLive = new Set();
 
 function withSize(current, recording) {
   const id = recording.recordingId;
-  if (recording.state !== 'completed' || recording.segments?.length || recording.bytesUploaded) return recording;
+  if (isLive(recording)) seenLive.add(id);
+  if (recording.state !== 'completed' || recording.segments?.length || (recording.bytesUploaded && !seenLive.has(id))) return recording;
   if (!completedDetails.has(id)) {
     completedDetails.set(id, current.json('GET', `/recordings/${encodeURIComponent(id)}`).catch(() => {
       completedDetails.delete(id); // asked again at the next refresh
