@@ -47,7 +47,9 @@ public sealed class AuditCommand : ICliCommand
             var name = parse.GetValue(bucket)!;
             var settings = await BucketSettingsReader.ReadAsync(context.Services.S3, name, ct);
             var auditor = new BucketAuditor(new S3ObjectStore(context.Services.S3), options);
-            var result = await auditor.AuditAsync(name, settings, new NoticeProgress(context, "audit"), ct);
+            AuditReport result;
+            await using (var progress = new Progress.AuditProgress(context, auditor))
+                result = await auditor.AuditAsync(name, settings, progress, ct);
             foreach (var s in result.Settings.Where(s => s.Status != SettingStatus.Pass))
                 context.Output.Report($"recorder: setting: {s.Name}: {(s.Status == SettingStatus.Fail ? "FAIL" : "cannot verify")}: {s.Detail}");
             foreach (var f in result.Findings) context.Output.Report(VerifyCommand.FindingLine(f));

@@ -16,6 +16,12 @@ public sealed partial class BucketAuditor(IObjectStore store, AuditOptions optio
     private readonly List<AuditFinding> _findings = [];
     private long _objects, _bytes, _recordings, _segments, _uploads;
 
+    /// <summary>Objects listed so far, for a live progress display (read from any thread).</summary>
+    public long ObjectsChecked => Interlocked.Read(ref _objects);
+
+    /// <summary>Their bytes.</summary>
+    public long BytesChecked => Interlocked.Read(ref _bytes);
+
     public async Task<AuditReport> AuditAsync(string bucket, BucketSettings? settings, IProgress<string>? progress = null,
         CancellationToken cancellationToken = default)
     {
