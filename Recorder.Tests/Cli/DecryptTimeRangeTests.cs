@@ -45,6 +45,8 @@ public sealed class DecryptTimeRangeTests(CephFixture ceph) : IDisposable
             var bucket = await ceph.CreateBucketAsync("range");
             var identity = X25519Identity.Generate();
             var folder = Directory.CreateTempSubdirectory("recorder-range-key-").FullName;
+            // The key is read by every test of the class, so the folder lives as long as the test process.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
             var keyFile = Path.Combine(folder, "host.key");
             using (var writer = new StreamWriter(keyFile)) AgeKeyFile.WriteIdentity(writer, identity, DateTimeOffset.UtcNow);
             File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -70,6 +72,8 @@ public sealed class DecryptTimeRangeTests(CephFixture ceph) : IDisposable
                 var age = await ProcessRunner.RunAsync("age", ["-d", "-i", keyFile, "-o", plain, encrypted], TimeSpan.FromMinutes(1));
                 Assert.True(age.ExitCode == 0, age.StandardError);
                 plaintexts[i] = await File.ReadAllBytesAsync(plain);
+                File.Delete(encrypted);
+                File.Delete(plain);
             }
             return _recorded = new Recorded(keyFile, bucket, session.ManifestLocation, manifest, plaintexts);
         }
