@@ -88,7 +88,7 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, long epoc
     public async Task EndAsync(RecordingState state, string? reason, string? error)
     {
         if (Interlocked.Exchange(ref _ended, 1) == 1) return;
-        await SettleBytesAsync().ConfigureAwait(false);
+        var settled = await SettleBytesAsync().ConfigureAwait(false);
         var changed = await services.Store.SetStateAsync(recording.Id, state, services.Clock.GetUtcNow(), reason, error, CancellationToken.None, epoch)
             .ConfigureAwait(false);
         services.Metrics.RecordingEnded(recording.Id, state.Name());
@@ -97,7 +97,8 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, long epoc
         if (state == RecordingState.Failed) logger.LogWarning("recording {RecordingId} failed: {Error}", recording.Id, error);
         else logger.LogInformation("recording {RecordingId} completed: {Reason}", recording.Id, reason);
         _state = state;
-        var current = await services.Store.GetRecordingAsync(recording.Id, CancellationToken.None).ConfigureAwait(false);
+        // Its segments and dropped frames are as read before the state changed (the state change alters neither).
+        var current = settled ?? await services.Store.GetRecordingAsync(recording.Id, CancellationToken.None).ConfigureAwait(false);
         await PublishAsync(state == RecordingState.Completed ? WebhookEvents.RecordingCompleted : WebhookEvents.RecordingFailed, state,
             segments: current?.Segments.Select(Views.Of).ToArray(), videoFramesDropped: current?.VideoFramesDropped, endReason: reason, error: error)
             .ConfigureAwait(false);
@@ -105,21 +106,24 @@ internal sealed class RecordingEventApplier(RecordingRecord recording, long epoc
 
     /// <summary>
     /// An ended recording's size is what its stored segments hold: the progress figure counts one run's uploads only
-    /// (a take-over starts again from 0, and a short run may end before its first report).
+    /// (a take-over starts again from 0, and a short run may end before its first report). Returns the recording as
+    /// read, or null when it could not be.
     /// </summary>
-    private async Task SettleBytesAsync()
+    private async Task<RecordingRecord?> SettleBytesAsync()
     {
         try
         {
             var stored = await services.Store.GetRecordingAsync(recording.Id, CancellationToken.None).ConfigureAwait(false);
-            if (stored is null || stored.Segments.Count == 0) return;
+            if (stored is null || stored.Segments.Count == 0) return stored;
             var bytes = stored.Segments.Sum(s => s.Bytes);
             if (bytes != stored.BytesUploaded)
                 await services.Store.SetProgressAsync(recording.Id, stored.VideoFramesDropped, bytes, CancellationToken.None).ConfigureAwait(false);
+            return stored;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning("recording {RecordingId}: could not store its final size: {Message}", recording.Id, e.Message);
+            return null;
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Sockets;
 using Recorder.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -23,7 +21,7 @@ public sealed class PlaybackElsewhereTests(CephFixture ceph, HeadlessChromium ch
     private readonly DirectoryInfo _site = Directory.CreateTempSubdirectory("recorder-site-");
     private readonly int _port = FreePort.Next();
     private PlaybackSetup _setup = null!;
-    private Process? _server;
+    private SupervisedProcess? _server;
 
     private string PageOrigin => $"http://127.0.0.1:{_port}";
 
@@ -33,26 +31,14 @@ public sealed class PlaybackElsewhereTests(CephFixture ceph, HeadlessChromium ch
         var build = await ProcessRunner.RunAsync("node", [Path.Combine(Web, "build.mjs"), "--outdir", _site.FullName], TimeSpan.FromMinutes(2),
             environment: new Dictionary<string, string?> { ["RECORDER_API_ORIGIN"] = _setup.Service.Url });
         Assert.True(build.ExitCode == 0, build.StandardError);
-        _server = Process.Start(new ProcessStartInfo("python3", ["-m", "http.server", _port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1", "--directory", _site.FullName])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        })!;
-        _server.OutputDataReceived += (_, _) => { };
-        _server.ErrorDataReceived += (_, _) => { };
-        _server.BeginOutputReadLine();
-        _server.BeginErrorReadLine();
-        await WaitForListenerAsync(_port, TimeSpan.FromSeconds(20));
+        _server = SupervisedProcess.Start("python3", ["-u", "-m", "http.server", _port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1", "--directory", _site.FullName]);
+        await _server.WaitForLineAsync(line => line.StartsWith("Serving HTTP on 127.0.0.1", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
     }
 
     public async Task DisposeAsync()
     {
-        if (_server is { HasExited: false })
-        {
-            _server.Kill();
-            await _server.WaitForExitAsync();
-        }
-        _server?.Dispose();
+        if (_server is not null) await _server.DisposeAsync();
         await _setup.DisposeAsync();
         _site.Delete(recursive: true);
     }
@@ -87,23 +73,5 @@ public sealed class PlaybackElsewhereTests(CephFixture ceph, HeadlessChromium ch
         Assert.All(visit.Requests, r => Assert.True(r.Url.StartsWith(PageOrigin + "/", StringComparison.Ordinal)
             || r.Url.StartsWith(_setup.Service.Url + "/", StringComparison.Ordinal), $"a request to neither origin: {r.Url}"));
         Assert.DoesNotContain(visit.Requests, r => r.Url.StartsWith(_setup.Service.Url + "/play/", StringComparison.Ordinal));
-    }
-
-    private static async Task WaitForListenerAsync(int port, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < until)
-            {
-                await Task.Delay(100);
-            }
-        }
     }
 }
